@@ -1,0 +1,5 @@
+//! The audit rules, in report order.
+
+use super::Rule;
+
+pub const ALL: &[Rule] = &[];

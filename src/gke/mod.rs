@@ -1,0 +1,11 @@
+//! The GKE side: the cluster model (sans-IO), GKE version arithmetic, the cluster's
+//! identity, and the one place that runs gcloud.
+
+pub mod gcloud;
+mod model;
+pub mod target;
+mod version;
+
+pub use model::{Autoscaling, GkeCluster, NodePool, ParseError, SandboxSetting, Telemetry};
+pub use target::GkeTarget;
+pub use version::GkeVersion;

@@ -1,0 +1,16 @@
+//! `kubectl-sandbox`: audit and adopt GKE Sandbox (gVisor).
+//!
+//! The core is sans-IO: [`snapshot::ClusterSnapshot`] in, [`check::Finding`]s out
+//! ([`check`]), pod specs in, blockers out ([`explain`]). IO lives at the edges: [`k8s`]
+//! talks to the Kubernetes API, [`gke::gcloud`] runs gcloud. [`render`] turns results into
+//! tables, JSON, YAML or SARIF. [`cli`] parses arguments and wires the pieces.
+
+pub mod check;
+pub mod cli;
+pub mod exit;
+pub mod explain;
+pub mod gke;
+pub mod k8s;
+pub mod render;
+pub mod selector;
+pub mod snapshot;

@@ -1,0 +1,1 @@
+//! Turning results into text: tables for people, JSON/YAML/SARIF for machines.
