@@ -98,7 +98,9 @@ fn split_terms(text: &str) -> Result<Vec<String>, String> {
 fn parse_term(term: &str) -> Result<Requirement, String> {
     let bad = |why: &str| format!("invalid label selector term `{term}`: {why}");
     if let Some(key) = term.strip_prefix('!') {
-        return Ok(Requirement::NotExists(check_key(key.trim()).map_err(|e| bad(&e))?));
+        return Ok(Requirement::NotExists(
+            check_key(key.trim()).map_err(|e| bad(&e))?,
+        ));
     }
     if let Some((key, value)) = term.split_once("!=") {
         return Ok(Requirement::NotEquals(
@@ -173,7 +175,10 @@ mod tests {
         assert!(!sel("trust=trusted").matches(&l));
         assert!(sel("team!=b").matches(&l));
         assert!(!sel("team!=a").matches(&l));
-        assert!(sel("missing!=x").matches(&l), "!= matches an absent key, as in Kubernetes");
+        assert!(
+            sel("missing!=x").matches(&l),
+            "!= matches an absent key, as in Kubernetes"
+        );
     }
 
     #[test]

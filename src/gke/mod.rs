@@ -1,6 +1,7 @@
 //! The GKE side: the cluster model (sans-IO), GKE version arithmetic, the cluster's
 //! identity, and the one place that runs gcloud.
 
+pub mod commands;
 pub mod gcloud;
 mod model;
 pub mod target;

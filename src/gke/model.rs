@@ -407,7 +407,10 @@ mod tests {
 
     #[test]
     fn keeps_a_node_follows_autoscaling_minimum_or_fixed_size() {
-        let mut pool = GkeCluster::from_describe_json(&pool_json("")).unwrap().node_pools[0].clone();
+        let mut pool = GkeCluster::from_describe_json(&pool_json(""))
+            .unwrap()
+            .node_pools[0]
+            .clone();
         assert!(!pool.keeps_a_node(), "no size known");
         pool.initial_node_count = Some(1);
         assert!(pool.keeps_a_node());
@@ -416,7 +419,10 @@ mod tests {
             min_nodes: Some(0),
             max_nodes: Some(3),
         });
-        assert!(!pool.keeps_a_node(), "autoscaling to zero wins over initial count");
+        assert!(
+            !pool.keeps_a_node(),
+            "autoscaling to zero wins over initial count"
+        );
         assert!(pool.may_scale_to_zero());
         pool.autoscaling.as_mut().unwrap().min_nodes = Some(1);
         assert!(pool.keeps_a_node());
@@ -431,7 +437,10 @@ mod tests {
         .unwrap();
         assert!(!c.logging.enabled);
         assert!(!c.monitoring.enabled);
-        assert_eq!(c.monitoring.evidence, "monitoringService and monitoringConfig not set");
+        assert_eq!(
+            c.monitoring.evidence,
+            "monitoringService and monitoringConfig not set"
+        );
     }
 
     #[test]

@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn orders_by_kubernetes_version_then_gke_build() {
-        assert!(v("1.12.6-gke.8") < v("1.12.6-gke.10"), "numeric, not lexical");
+        assert!(
+            v("1.12.6-gke.8") < v("1.12.6-gke.10"),
+            "numeric, not lexical"
+        );
         assert!(v("1.12.6-gke.8") > v("1.12.6-gke.7"));
         assert!(v("1.12.7-gke.1") > v("1.12.6-gke.8"));
         assert!(v("1.9.9-gke.99") < v("1.12.6-gke.8"));
