@@ -16,7 +16,7 @@ impl Untrusted {
     }
 
     pub fn includes(&self, namespace: &NamespaceInfo) -> bool {
-        self.names.iter().any(|n| *n == namespace.name)
+        self.names.contains(&namespace.name)
             || self
                 .selector
                 .as_ref()
