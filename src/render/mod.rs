@@ -1,1 +1,10 @@
-//! Turning results into text: tables for people, JSON/YAML/SARIF for machines.
+//! Turning results into text: tables for people, JSON/YAML/SARIF for machines. Nothing
+//! here decides anything; it only lays out what the core returned.
+
+pub mod check_table;
+mod columns;
+pub mod data;
+mod palette;
+
+pub use columns::Columns;
+pub use palette::Palette;

@@ -125,7 +125,8 @@ fn judge_namespace(
         ),
     )
     .fix(format!(
-        "kubectl sandbox explain-pod -n {namespace} -A, then kubectl sandbox migrate -n {namespace} --all"
+        "see what blocks it: kubectl sandbox explain-pod -n {namespace} {}; then: kubectl sandbox migrate -n {namespace} --all",
+        explain_target(exposed[0])
     ));
     for pod in exposed.iter().take(EVIDENCE_LIMIT) {
         let class = pod.runtime_class_name.as_deref().unwrap_or("(none)");
@@ -140,6 +141,15 @@ fn judge_namespace(
         fail = fail.evidence(format!("... and {} more", exposed.len() - EVIDENCE_LIMIT));
     }
     fail
+}
+
+/// What to hand explain-pod: the pod's controller when it has one (`StatefulSet/x` →
+/// `statefulset/x`), since that is what gets migrated; the pod itself otherwise.
+fn explain_target(pod: &crate::snapshot::PodInfo) -> String {
+    match pod.owner.as_deref().and_then(|o| o.split_once('/')) {
+        Some((kind, name)) => format!("{}/{name}", kind.to_lowercase()),
+        None => format!("pod/{}", pod.name),
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +195,13 @@ mod tests {
         assert_eq!(statuses(&out), [Status::Pass, Status::Fail]);
         assert_eq!(out[1].message, "untrusted, 1 of 2 pod(s) not sandboxed");
         assert_eq!(out[1].evidence, ["pod b2: runtimeClassName (none)"]);
+        assert!(
+            out[1]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("explain-pod -n tenant-b pod/b2;")
+        );
     }
 
     #[test]
