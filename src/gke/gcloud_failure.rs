@@ -128,11 +128,11 @@ pub fn not_installed(detail: &str) -> Gap {
 /// gcloud's `ERROR:` line says what went wrong; the lines after it are advice. Without one,
 /// the last non-empty line is the best summary.
 pub fn error_line(stderr: &str) -> String {
-    let lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
     lines
         .clone()
         .find(|l| l.starts_with("ERROR:"))
-        .or_else(|| lines.last())
+        .or_else(|| lines.next_back())
         .unwrap_or("(nothing on stderr)")
         .to_string()
 }
