@@ -26,6 +26,9 @@ static ONE_GCLOUD_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// How often a running gcloud is checked for having finished.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
+/// How long to wait for a killed gcloud to be reaped.
+const REAP_GRACE: Duration = Duration::from_secs(2);
+
 /// A located gcloud, plus environment variables to give it.
 #[derive(Debug, Clone)]
 pub struct Gcloud {
@@ -130,8 +133,10 @@ impl Gcloud {
                 let now = Instant::now();
                 if now >= deadline {
                     kill_process_group(group);
-                    // Reap the script; its pipes closed when the group died.
-                    handle.wait().map_err(GcloudError::Wait)?;
+                    // Reap the script. Its output pipes close when the group dies; a process
+                    // that left the group could hold them open, so do not wait forever. The
+                    // result does not matter: the run has timed out either way.
+                    let _ = handle.wait_timeout(REAP_GRACE);
                     return Err(GcloudError::TimedOut { after: timeout });
                 }
                 std::thread::sleep(POLL_INTERVAL.min(deadline - now));
