@@ -215,18 +215,6 @@ fn cluster_from_output(target: &GkeTarget, output: &Output) -> Result<GkeCluster
     Ok(cluster)
 }
 
-/// Reads `--gke-json FILE`: saved `gcloud container clusters describe --format json` output.
-pub fn load_describe_file(path: &Path) -> Result<GkeCluster, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read --gke-json {}: {e}", path.display()))?;
-    GkeCluster::from_describe_json(&text).map_err(|e| {
-        format!(
-            "{} is not `gcloud container clusters describe --format json` output: {e}",
-            path.display()
-        )
-    })
-}
-
 /// Sends SIGKILL to every process in gcloud's group. The group id is the script's pid, which
 /// is not reused while the script is unreaped or any member of its group lives.
 fn kill_process_group(group: u32) {
@@ -338,19 +326,5 @@ mod tests {
     fn an_empty_search_path_finds_no_gcloud() {
         let gap = Gcloud::locate_with(None, Some(OsString::new())).unwrap_err();
         assert!(gap.reason.contains("no `gcloud` on PATH"));
-    }
-
-    #[test]
-    fn describe_file_errors_name_the_file() {
-        let missing = load_describe_file(Path::new("/nonexistent/c.json")).unwrap_err();
-        assert!(missing.starts_with("cannot read --gke-json /nonexistent/c.json: "));
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("list.json");
-        std::fs::write(&file, "[]").unwrap();
-        let wrong = load_describe_file(&file).unwrap_err();
-        assert!(
-            wrong.contains("list.json is not `gcloud container clusters describe"),
-            "{wrong}"
-        );
     }
 }
