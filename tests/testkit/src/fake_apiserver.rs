@@ -18,6 +18,7 @@
 //! ```
 
 mod http;
+mod kinds;
 mod kubeconfig;
 pub mod objects;
 mod route;
@@ -36,7 +37,8 @@ use serde_json::Value;
 pub use http::RecordedRequest;
 pub use kubeconfig::{Credentials, KubeconfigContext, exec_credential_plugin, write_kubeconfig};
 pub use route::Fault;
-pub use store::{ResourcePath, continue_token, merge_patch};
+use store::ResourcePath;
+pub use store::continue_token;
 
 /// The server stops accepting and answering after this long, whatever the test does.
 pub const HARD_DEADLINE: Duration = Duration::from_secs(300);
@@ -124,10 +126,6 @@ impl FakeApiServer {
 
     pub fn cut_short_on(&self, target: &str) {
         self.inject(target, Fault::CutShortBody);
-    }
-
-    pub fn clear_faults(&self) {
-        self.state().faults.clear();
     }
 
     /// From now on, any list request carrying a continue token gets 410 Gone (Expired).

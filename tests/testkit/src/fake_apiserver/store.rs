@@ -5,28 +5,9 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::http::{RecordedRequest, Reply};
+use super::kinds::{kind_of, plural_of};
 use super::selector::LabelSelector;
 use super::status;
-
-/// Kinds whose plural is not simply `lower-case kind + s`, plus the ones the audit lists,
-/// so an empty list still gets its proper `XxxList` kind.
-const KINDS: &[(&str, &str)] = &[
-    ("pods", "Pod"),
-    ("nodes", "Node"),
-    ("namespaces", "Namespace"),
-    ("runtimeclasses", "RuntimeClass"),
-    ("deployments", "Deployment"),
-    ("statefulsets", "StatefulSet"),
-    ("daemonsets", "DaemonSet"),
-    ("replicasets", "ReplicaSet"),
-    ("jobs", "Job"),
-    ("cronjobs", "CronJob"),
-    ("validatingadmissionpolicies", "ValidatingAdmissionPolicy"),
-    (
-        "validatingadmissionpolicybindings",
-        "ValidatingAdmissionPolicyBinding",
-    ),
-];
 
 /// The continue token the fake hands out for a list that resumes at `offset`.
 pub fn continue_token(offset: usize) -> String {
@@ -334,25 +315,6 @@ fn path_of(object: &Value) -> ResourcePath {
     }
 }
 
-fn plural_of(kind: &str) -> String {
-    if let Some((plural, _)) = KINDS.iter().find(|(_, known)| *known == kind) {
-        return plural.to_string();
-    }
-    let lower = kind.to_ascii_lowercase();
-    match lower.strip_suffix('y') {
-        Some(stem) => format!("{stem}ies"),
-        None if lower.ends_with('s') => format!("{lower}es"),
-        None => format!("{lower}s"),
-    }
-}
-
-fn kind_of(plural: &str) -> Option<&'static str> {
-    KINDS
-        .iter()
-        .find(|(known, _)| *known == plural)
-        .map(|(_, kind)| *kind)
-}
-
 fn labels_of(object: &Value) -> BTreeMap<&str, &str> {
     object["metadata"]["labels"]
         .as_object()
@@ -417,17 +379,6 @@ mod tests {
             ResourcePath::parse("/api/v1/namespaces/shop/pods/web/log"),
             None
         );
-    }
-
-    #[test]
-    fn plurals_follow_the_api_names() {
-        assert_eq!(plural_of("RuntimeClass"), "runtimeclasses");
-        assert_eq!(
-            plural_of("ValidatingAdmissionPolicy"),
-            "validatingadmissionpolicies"
-        );
-        assert_eq!(plural_of("Service"), "services");
-        assert_eq!(plural_of("NetworkPolicy"), "networkpolicies");
     }
 
     #[test]
