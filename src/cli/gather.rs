@@ -4,8 +4,11 @@ use std::path::Path;
 
 use super::CliError;
 use super::source_args::{PodArgs, SourceArgs};
-use crate::gke::GkeCluster;
-use crate::snapshot::{ClusterSnapshot, Part, SNAPSHOT_SCHEMA};
+use crate::gke::gcloud::Gcloud;
+use crate::gke::target::TargetFlags;
+use crate::gke::{GkeCluster, GkeTarget};
+use crate::k8s;
+use crate::snapshot::{ClusterSnapshot, Gap, Part, SNAPSHOT_SCHEMA};
 
 /// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
 /// replaces its GKE part.
@@ -60,10 +63,85 @@ fn read_input(path: &Path) -> Result<String, CliError> {
     result.map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
 }
 
-pub fn live_snapshot(_source: &SourceArgs, _pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
-    Err(CliError::unreachable(
-        "live clusters are wired in with the Kubernetes reader",
-    ))
+/// Reads the cluster and asks GKE at the same time: gcloud runs on a blocking thread while
+/// the four Kubernetes lists are read, so the audit takes as long as the slower side.
+pub fn live_snapshot(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::unreachable(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(live(source, pods))
+}
+
+async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+    // Each ConnectError already says what to do next (get-credentials, the contexts
+    // there are, how to install the auth plugin).
+    let connection = k8s::connect(&source.kube)
+        .await
+        .map_err(|e| CliError::unreachable(e.to_string()))?;
+    let gke = start_gke(source, &connection.cluster);
+    let scope = pods.scope();
+    let selector = pods.selector.as_ref().map(|s| s.as_str());
+    let reads = k8s::read_cluster(&connection, &scope, selector).await;
+    let gke = gke.await.unwrap_or_else(|e| {
+        Part::Unknown(Gap::new(
+            format!("the gcloud task failed: {e}"),
+            "run again",
+        ))
+    });
+    if let Some(gap) = reads.unreachable() {
+        return Err(CliError::unreachable(gap.reason).hint(gap.hint));
+    }
+    Ok(ClusterSnapshot {
+        schema: SNAPSHOT_SCHEMA.to_string(),
+        captured_at: Some(k8s_openapi::jiff::Timestamp::now().to_string()),
+        context: Some(connection.context.clone()),
+        pod_scope: scope,
+        gke,
+        runtime_classes: reads.runtime_classes,
+        nodes: reads.nodes,
+        namespaces: reads.namespaces,
+        pods: reads.pods,
+    })
+}
+
+/// The GKE part: a saved file, nothing (`--no-gke`), or one gcloud call on a blocking
+/// thread. Anything that goes wrong becomes a gap, never an error: the in-cluster audit
+/// still runs.
+fn start_gke(
+    source: &SourceArgs,
+    kubeconfig_cluster: &str,
+) -> tokio::task::JoinHandle<Part<GkeCluster>> {
+    let ready = |part| tokio::spawn(async move { part });
+    if source.no_gke {
+        return ready(Part::Unknown(Gap::new(
+            "GKE was not asked (--no-gke)",
+            "run without --no-gke, or pass --gke-json FILE",
+        )));
+    }
+    if let Some(path) = &source.gke_json {
+        return ready(match read_gke_json(path) {
+            Ok(cluster) => Part::Known(cluster),
+            Err(e) => Part::Unknown(Gap::new(e.message, e.hint.unwrap_or_default())),
+        });
+    }
+    let flags = TargetFlags {
+        project: source.project.clone(),
+        location: source.location.clone(),
+        cluster: source.cluster.clone(),
+    };
+    let target = match GkeTarget::resolve(&flags, Some(kubeconfig_cluster)) {
+        Ok(target) => target,
+        Err(gap) => return ready(Part::Unknown(gap)),
+    };
+    let timeout = source.gcloud_timeout;
+    tokio::task::spawn_blocking(move || {
+        match Gcloud::locate().and_then(|gcloud| gcloud.describe_cluster(&target, timeout)) {
+            Ok(cluster) => Part::Known(cluster),
+            Err(gap) => Part::Unknown(gap),
+        }
+    })
 }
 
 #[cfg(test)]
