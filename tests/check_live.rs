@@ -420,3 +420,44 @@ fn a_snapshot_audited_later_gives_the_same_findings() {
             .ends_with('Z')
     );
 }
+
+#[test]
+fn an_unreachable_cluster_stops_a_running_gcloud_instead_of_waiting_for_it() {
+    if !gcloud_installed() {
+        return;
+    }
+    use std::time::{Duration, Instant};
+    use testkit::gke_mock::Failure;
+    let mut rig = rig(None, "europe-west1");
+    rig.gke = Some(
+        GkeMock::builder(PROJECT)
+            .cluster("europe-west1", STANDARD)
+            .failure(Failure::Hang)
+            .start(),
+    );
+    // The cluster rejects the kubeconfig's token, but only after gcloud is under way.
+    rig.api.require_token("another-token");
+    rig.api.delay_on("pods", Duration::from_secs(2));
+    let mut child = rig
+        .command(&["check", "--gcloud-timeout", "10m"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Bounded: were gcloud awaited, this would take the ten-minute gcloud timeout.
+    let give_up = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > give_up {
+            child.kill().unwrap();
+            panic!("check waited for a hung gcloud although the cluster was unreachable");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(3));
+    let config = rig.dir.path().join("gcloud");
+    let left = testkit::processes::with_env("CLOUDSDK_CONFIG", config.to_str().unwrap());
+    assert!(left.is_empty(), "gcloud processes left running: {left:?}");
+}

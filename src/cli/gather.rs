@@ -1,6 +1,8 @@
 //! Getting a `ClusterSnapshot`: from a saved file, or live from the cluster and gcloud.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::CliError;
 use super::source_args::{PodArgs, SourceArgs};
@@ -80,19 +82,23 @@ async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, Cl
     let connection = k8s::connect(&source.kube)
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
-    let gke = start_gke(source, &connection.cluster);
+    let cancel_gcloud = Arc::new(AtomicBool::new(false));
+    let gke = start_gke(source, &connection.cluster, Arc::clone(&cancel_gcloud));
     let scope = pods.scope();
     let selector = pods.selector.as_ref().map(|s| s.as_str());
     let reads = k8s::read_cluster(&connection, &scope, selector).await;
+    if let Some(gap) = reads.unreachable() {
+        // No audit without the cluster: stop gcloud now rather than wait for its answer.
+        cancel_gcloud.store(true, Ordering::SeqCst);
+        let _ = gke.await;
+        return Err(CliError::unreachable(gap.reason).hint(gap.hint));
+    }
     let gke = gke.await.unwrap_or_else(|e| {
         Part::Unknown(Gap::new(
             format!("the gcloud task failed: {e}"),
             "run again",
         ))
     });
-    if let Some(gap) = reads.unreachable() {
-        return Err(CliError::unreachable(gap.reason).hint(gap.hint));
-    }
     Ok(ClusterSnapshot {
         schema: SNAPSHOT_SCHEMA.to_string(),
         captured_at: Some(k8s_openapi::jiff::Timestamp::now().to_string()),
@@ -112,6 +118,7 @@ async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, Cl
 fn start_gke(
     source: &SourceArgs,
     kubeconfig_cluster: &str,
+    cancel: Arc<AtomicBool>,
 ) -> tokio::task::JoinHandle<Part<GkeCluster>> {
     let ready = |part| tokio::spawn(async move { part });
     if source.no_gke {
@@ -137,7 +144,12 @@ fn start_gke(
     };
     let timeout = source.gcloud_timeout;
     tokio::task::spawn_blocking(move || {
-        match Gcloud::locate().and_then(|gcloud| gcloud.describe_cluster(&target, timeout)) {
+        let describe = |gcloud: Gcloud| {
+            gcloud
+                .with_cancel(cancel)
+                .describe_cluster(&target, timeout)
+        };
+        match Gcloud::locate().and_then(describe) {
             Ok(cluster) => Part::Known(cluster),
             Err(gap) => Part::Unknown(gap),
         }

@@ -10,7 +10,8 @@ use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{GkeCluster, GkeTarget, gcloud_failure};
@@ -34,6 +35,8 @@ const REAP_GRACE: Duration = Duration::from_secs(2);
 pub struct Gcloud {
     path: PathBuf,
     env: Vec<(OsString, OsString)>,
+    /// Set from another thread to stop a running gcloud (its answer is no longer wanted).
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Why [`Gcloud::run`] returned no output. A gcloud that ran and failed is not an error
@@ -46,6 +49,8 @@ pub enum GcloudError {
     TimedOut { after: Duration },
     #[error("lost track of the running gcloud: {0}")]
     Wait(io::Error),
+    #[error("gcloud was stopped: its answer was no longer needed")]
+    Cancelled,
 }
 
 impl Gcloud {
@@ -83,12 +88,19 @@ impl Gcloud {
         Ok(Gcloud {
             path,
             env: Vec::new(),
+            cancel: None,
         })
     }
 
     /// Adds an environment variable for every gcloud this runs (e.g. `CLOUDSDK_CONFIG`).
     pub fn with_env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Stops any gcloud this runs, group and all, once `flag` is set.
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
         self
     }
 
@@ -128,6 +140,15 @@ impl Gcloud {
         loop {
             if handle.try_wait().map_err(GcloudError::Wait)?.is_some() {
                 return handle.into_output().map_err(GcloudError::Wait);
+            }
+            if self
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::SeqCst))
+            {
+                kill_process_group(group);
+                let _ = handle.wait_timeout(REAP_GRACE);
+                return Err(GcloudError::Cancelled);
             }
             if let Some(deadline) = deadline {
                 let now = Instant::now();
