@@ -323,6 +323,7 @@ mod tests {
         let gcloud = Gcloud {
             path: PathBuf::from("/nonexistent/gcloud"),
             env: Vec::new(),
+            cancel: None,
         };
         let mut bad = target();
         bad.cluster = "--verbosity=debug".into();
