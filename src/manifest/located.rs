@@ -217,7 +217,9 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
 
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
 pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
-    let raw: Vec<Spanned<RawNode>> = serde_saphyr::from_str_multiple(text)?;
+    // No snippet: errors are reported on one line as `file:line:column: message`.
+    let options = serde_saphyr::options! { with_snippet: false };
+    let raw: Vec<Spanned<RawNode>> = serde_saphyr::from_str_multiple_with_options(text, options)?;
     Ok(raw
         .into_iter()
         .map(|doc| {
