@@ -7,6 +7,7 @@
 mod context;
 mod finding;
 mod path;
+mod report;
 pub mod rules;
 mod subject;
 mod universal;
@@ -16,6 +17,7 @@ mod workload;
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
 pub use path::{FieldPath, Segment};
+pub use report::{EXPLAIN_SCHEMA, LocatedFinding, ObjectReport, Report, Source, Summary};
 pub use rules::Rule;
 pub use subject::{ContainerList, ContainerRef, Subject};
 pub use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};

@@ -1,1 +1,4 @@
 //! Turning results into text: tables for people, JSON/YAML/SARIF for machines.
+
+pub mod explain_table;
+pub mod sarif;
