@@ -73,7 +73,7 @@ fn effect_counts(object: &ObjectReport) -> String {
             None => counts.push((finding.finding.effect, 1)),
         }
     }
-    counts.sort_by(|a, b| b.0.cmp(&a.0));
+    counts.sort_by_key(|(effect, _)| std::cmp::Reverse(*effect));
     counts
         .iter()
         .map(|(effect, n)| format!("{n} {}", effect.label()))
