@@ -158,7 +158,7 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         }
     }
     if !report.not_known.is_empty() {
-        let _ = writeln!(out, "{}", bold("Not known (no cluster was read):"));
+        let _ = writeln!(out, "{}", bold("Not known:"));
         for unknown in &report.not_known {
             let _ = writeln!(out, "  {}: {}", unknown.part, unknown.consequence);
         }
