@@ -402,6 +402,16 @@ fn a_label_selector_filters_manifests() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["objects"], 0);
     assert_eq!(out.status.code(), Some(0));
+
+    // Many objects, one line each.
+    let lines = explain(&["-f", &file_arg("nginx-deployment.yaml"), "-l", "app=web"]);
+    let text = stdout(&lines);
+    assert!(text.starts_with("NAMESPACE   KIND"), "{text}");
+    assert!(
+        text.contains("default     Deployment   web    compatible   -"),
+        "{text}"
+    );
+    assert!(!text.contains("VERDICT:"), "{text}");
 }
 
 #[test]

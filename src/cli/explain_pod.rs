@@ -167,6 +167,7 @@ fn print(report: &Report, args: &ExplainPodArgs) -> Result<(), String> {
             report,
             TableOptions {
                 no_headers: args.no_headers,
+                one_line: args.all_namespaces || args.selector.is_some(),
             },
         ),
         OutputFormat::Json => {

@@ -153,12 +153,13 @@ impl Report {
                         item: object.base.to_string(),
                     };
                     let line_of = |path: &FieldPath| object.line_of(path);
-                    report.objects.push(ObjectReport::new(
-                        &workload,
-                        explanation,
-                        Some(source),
-                        Some(&line_of),
-                    ));
+                    let mut explained =
+                        ObjectReport::new(&workload, explanation, Some(source), Some(&line_of));
+                    // Where the object would run: its own namespace, else `-n`.
+                    explained.namespace = explained
+                        .namespace
+                        .or_else(|| default_namespace.map(str::to_string));
+                    report.objects.push(explained);
                 }
                 Ok(None) => {
                     let kind = object.value["kind"].as_str().unwrap_or("(no kind)");
@@ -255,5 +256,18 @@ spec: {}
         );
         assert_eq!(report.objects.len(), 0);
         assert_eq!(report.summary.passed_over, 0);
+    }
+
+    #[test]
+    fn objects_without_a_namespace_take_the_default() {
+        let objects = parse_objects("m.yaml", MIXED).unwrap();
+        let report = Report::from_manifests(
+            &objects,
+            Vec::new(),
+            None,
+            Some("team-a"),
+            &Context::offline(),
+        );
+        assert_eq!(report.objects[0].namespace.as_deref(), Some("team-a"));
     }
 }

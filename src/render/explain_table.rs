@@ -12,6 +12,8 @@ use crate::explain::{Effect, ObjectReport, Report, Verdict};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableOptions {
     pub no_headers: bool,
+    /// One line per object (`-A`, `-l`: many objects) instead of a block with findings.
+    pub one_line: bool,
 }
 
 fn paint_effect(effect: Effect, padded: &str) -> String {
@@ -29,7 +31,11 @@ fn paint_effect(effect: Effect, padded: &str) -> String {
 }
 
 fn paint_verdict(verdict: Verdict) -> String {
-    let label = verdict.label();
+    paint_verdict_text(verdict, verdict.label())
+}
+
+/// Colours `label` (the verdict, possibly padded) by the verdict's meaning.
+fn paint_verdict_text(verdict: Verdict, label: &str) -> String {
     match verdict {
         Verdict::Compatible => label
             .if_supports_color(Stream::Stdout, |t| t.green())
@@ -134,13 +140,85 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
     let _ = writeln!(out);
 }
 
+/// One line per object: where it is, its verdict, and the IDs of its findings.
+fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
+    let rows: Vec<[String; 6]> = report
+        .objects
+        .iter()
+        .map(|o| {
+            let mut ids: Vec<&str> = o.findings.iter().map(|f| f.finding.id).collect();
+            ids.dedup();
+            [
+                o.namespace.clone().unwrap_or_else(|| "-".into()),
+                o.kind.to_string(),
+                o.name.clone(),
+                o.verdict.label().to_string(),
+                if ids.is_empty() {
+                    "-".into()
+                } else {
+                    ids.join(",")
+                },
+                o.source
+                    .as_ref()
+                    .map_or_else(|| "-".into(), |s| format!("{}:{}", s.file, s.line)),
+            ]
+        })
+        .collect();
+    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", "SOURCE"];
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 6], verdict: Option<Verdict>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let padded = if i + 1 == cells.len() {
+                (*cell).to_string()
+            } else {
+                format!("{cell:<width$}   ", width = widths[i])
+            };
+            match (i, verdict) {
+                (3, Some(v)) => text.push_str(&paint_verdict_text(v, &padded)),
+                _ => text.push_str(&padded),
+            }
+        }
+        text
+    };
+    if !options.no_headers {
+        let _ = writeln!(out, "{}", line(headers, None));
+    }
+    for (row, object) in rows.iter().zip(&report.objects) {
+        let cells = [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]].map(String::as_str);
+        let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
+    }
+    if !rows.is_empty() {
+        out.push('\n');
+    }
+}
+
 /// The whole report as text.
 pub fn render(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
-    for object in &report.objects {
-        render_object(&mut out, object, options);
-        out.push('\n');
+    if options.one_line {
+        render_lines(&mut out, report, options);
+    } else {
+        for object in &report.objects {
+            render_object(&mut out, object, options);
+            out.push('\n');
+        }
     }
+    render_footer(&mut out, report);
+    out
+}
+
+/// What is said once per report: the universal caveats, what was not known, what was
+/// passed over, what could not be read, and the summary.
+fn render_footer(out: &mut String, report: &Report) {
     if !report.objects.is_empty() {
         let _ = writeln!(
             out,
@@ -201,7 +279,6 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         );
     }
     let _ = writeln!(out, "{}", bold(&summary));
-    out
 }
 
 #[cfg(test)]
@@ -240,9 +317,44 @@ mod tests {
 
     #[test]
     fn no_headers_drops_the_column_titles() {
-        let text = render(&report(PRIVILEGED), TableOptions { no_headers: true });
+        let text = render(
+            &report(PRIVILEGED),
+            TableOptions {
+                no_headers: true,
+                ..TableOptions::default()
+            },
+        );
         assert!(!text.contains("ID     EFFECT"), "{text}");
         assert!(text.contains("EP005"), "{text}");
+    }
+
+    #[test]
+    fn one_line_per_object() {
+        let two = format!(
+            "{PRIVILEGED}---\nkind: Pod\nmetadata: {{name: q}}\nspec:\n  containers: [{{name: c, resources: {{limits: {{cpu: 1, memory: 1Gi}}}}}}]\n"
+        );
+        let text = render(
+            &report(&two),
+            TableOptions {
+                one_line: true,
+                ..TableOptions::default()
+            },
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "NAMESPACE   KIND   NAME   VERDICT      FINDINGS   SOURCE"
+        );
+        assert_eq!(
+            lines[1],
+            "ns          Pod    p      blocked      EP005      m.yaml:1"
+        );
+        assert_eq!(
+            lines[2],
+            "-           Pod    q      compatible   -          m.yaml:9"
+        );
+        assert!(!text.contains("VERDICT:"), "no per-object blocks: {text}");
+        assert_eq!(text.matches("EP090").count(), 1);
     }
 
     #[test]
