@@ -474,3 +474,48 @@ fn no_headers_drops_column_titles() {
     assert!(!without.contains("ID     EFFECT"));
     assert!(without.contains("EP002"));
 }
+
+fn schema_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/explain-report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema is valid")
+}
+
+#[test]
+fn json_output_matches_the_documented_schema() {
+    let validator = schema_validator();
+    let dir = fixture("").display().to_string();
+    for args in [
+        vec!["-f", dir.as_str(), "-o", "json"],
+        vec!["-f", dir.as_str(), "-n", "team-a", "-o", "json"],
+    ] {
+        let out = explain(&args);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_report_that_breaks_it() {
+    let validator = schema_validator();
+    let (_, mut report) = json_of("microservice-deployment.yaml");
+    report["objects"][0]["findings"][0]["effect"] = Value::from("rejected-maybe");
+    assert!(!validator.is_valid(&report));
+}
+
+#[test]
+fn yaml_output_carries_the_same_report() {
+    let (_, json) = json_of("microservice-deployment.yaml");
+    let yaml = stdout(&explain(&[
+        "-f",
+        &file_arg("microservice-deployment.yaml"),
+        "-o",
+        "yaml",
+    ]));
+    let from_yaml: Value = serde_saphyr::from_str(&yaml).expect("-o yaml prints YAML");
+    assert_eq!(from_yaml, json);
+}
