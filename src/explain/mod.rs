@@ -39,25 +39,23 @@ pub fn explain(
     default_namespace: Option<&str>,
     context: &Context,
 ) -> Explanation {
-    let findings: Vec<Finding> = match Subject::new(workload, default_namespace) {
-        Some(subject) => rules::ALL
-            .iter()
-            .flat_map(|rule| {
-                (rule.evaluate)(&subject, context)
-                    .into_iter()
-                    .map(move |hit| Finding {
-                        id: rule.id,
-                        rule: rule.name,
-                        effect: hit.effect,
-                        path: hit.path,
-                        message: hit.message,
-                        fix: hit.fix,
-                        fact: rule.fact,
-                    })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let subject = Subject::new(workload, default_namespace);
+    let findings: Vec<Finding> = rules::ALL
+        .iter()
+        .flat_map(|rule| {
+            (rule.evaluate)(&subject, context)
+                .into_iter()
+                .map(move |hit| Finding {
+                    id: rule.id,
+                    rule: rule.name,
+                    effect: hit.effect,
+                    path: hit.path,
+                    message: hit.message,
+                    fix: hit.fix,
+                    fact: rule.fact,
+                })
+        })
+        .collect();
     Explanation {
         verdict: Verdict::of(&findings),
         findings,
@@ -111,7 +109,7 @@ mod tests {
     #[test]
     fn the_namespace_falls_back_to_the_default() {
         let w = workload("kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c}]\n");
-        let subject = Subject::new(&w, Some("team-a")).unwrap();
+        let subject = Subject::new(&w, Some("team-a"));
         assert_eq!(subject.namespace, Some("team-a"));
     }
 }

@@ -100,11 +100,7 @@ impl ObjectReport {
             name: workload.name.clone(),
             namespace: workload.namespace.clone(),
             source,
-            runtime_class_name: workload
-                .template
-                .spec
-                .as_ref()
-                .and_then(|s| s.runtime_class_name.clone()),
+            runtime_class_name: workload.spec.runtime_class_name.clone(),
             verdict: explanation.verdict,
             findings,
         }

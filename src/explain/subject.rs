@@ -44,22 +44,20 @@ pub enum ContainerList {
 }
 
 impl<'a> Subject<'a> {
-    /// `None` when the template has no spec; `Workload::from_value` never builds one.
-    pub fn new(workload: &'a Workload, namespace: Option<&'a str>) -> Option<Self> {
+    /// `namespace` stands in when the workload names none.
+    pub fn new(workload: &'a Workload, namespace: Option<&'a str>) -> Self {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();
         let template_path = workload.template_path();
-        let metadata = workload.template.metadata.as_ref();
-        Some(Subject {
+        let metadata = &workload.template_metadata;
+        Subject {
             kind: workload.kind,
             namespace: workload.namespace.as_deref().or(namespace),
-            labels: metadata.and_then(|m| m.labels.as_ref()).unwrap_or(&EMPTY),
-            annotations: metadata
-                .and_then(|m| m.annotations.as_ref())
-                .unwrap_or(&EMPTY),
-            spec: workload.template.spec.as_ref()?,
+            labels: metadata.labels.as_ref().unwrap_or(&EMPTY),
+            annotations: metadata.annotations.as_ref().unwrap_or(&EMPTY),
+            spec: &workload.spec,
             spec_path: template_path.key("spec"),
             metadata_path: template_path.key("metadata"),
-        })
+        }
     }
 
     pub fn field(&self, key: &str) -> FieldPath {

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -82,13 +83,16 @@ impl fmt::Display for WorkloadKind {
     }
 }
 
-/// One workload, reduced to what the rules read.
+/// One workload, reduced to what the rules read: its identity and its pod template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workload {
     pub kind: WorkloadKind,
     pub name: String,
     pub namespace: Option<String>,
-    pub template: PodTemplateSpec,
+    /// The pod template's metadata (the Pod's own for a Pod): labels, annotations.
+    pub template_metadata: ObjectMeta,
+    /// The pod template's spec (the Pod's own for a Pod).
+    pub spec: PodSpec,
 }
 
 /// Why an object of a supported kind could not be read as one.
@@ -136,23 +140,25 @@ impl Workload {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-        if template.spec.is_none() {
+        let Some(spec) = template.spec else {
             return Err(WorkloadError::MissingTemplate {
                 kind,
                 path: path.key("spec"),
             });
-        }
+        };
         Ok(Some(Workload {
             kind,
             name,
             namespace,
-            template,
+            template_metadata: template.metadata.unwrap_or_default(),
+            spec,
         }))
     }
 
     /// Reads a typed object from the API (`Pod`, `Deployment`...) through the same path as
     /// manifests, so both give the same findings.
     pub fn from_resource<T: Serialize>(object: &T) -> Result<Option<Workload>, WorkloadError> {
+        // k8s-openapi types always serialise; a failure would mean no kind, i.e. `None`.
         let value = serde_json::to_value(object).unwrap_or(Value::Null);
         Workload::from_value(&value)
     }
@@ -187,7 +193,7 @@ mod tests {
         assert_eq!(w.kind, WorkloadKind::Pod);
         assert_eq!(w.namespace.as_deref(), Some("n"));
         assert_eq!(w.template_path(), FieldPath::root());
-        assert_eq!(w.template.spec.unwrap().containers[0].name, "c");
+        assert_eq!(w.spec.containers[0].name, "c");
     }
 
     #[test]
