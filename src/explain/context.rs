@@ -108,3 +108,86 @@ impl<'a> Context<'a> {
         unknown
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{Gap, Part};
+
+    const STANDARD: &str = include_str!("../../tests/fixtures/gke/standard-with-sandbox.json");
+
+    fn class(name: &str, handler: &str, selector: &[(&str, &str)]) -> RuntimeClassInfo {
+        RuntimeClassInfo {
+            name: name.into(),
+            handler: handler.into(),
+            node_selector: selector
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            tolerations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn offline_knows_nothing_and_says_so() {
+        let context = Context::offline();
+        let parts: Vec<&str> = context.unknowns().iter().map(|u| u.part).collect();
+        assert_eq!(
+            parts,
+            [
+                "namespace labels",
+                "GKE version and node pools",
+                "RuntimeClasses"
+            ]
+        );
+        assert_eq!(context.node_version(), None);
+        assert_eq!(
+            context.sandbox_node_selector(),
+            BTreeMap::from([(SANDBOX_NODE_LABEL.to_string(), "gvisor".to_string())])
+        );
+    }
+
+    #[test]
+    fn the_cluster_runtime_class_decides_the_scheduling() {
+        let classes = [
+            class("runc-ish", "runc", &[("other", "x")]),
+            class(
+                "gvisor",
+                "gvisor",
+                &[("sandbox.gke.io/runtime", "gvisor"), ("pool", "sbx")],
+            ),
+        ];
+        let context = Context {
+            runtime_classes: Some(&classes),
+            ..Context::offline()
+        };
+        assert_eq!(context.sandbox_node_selector().len(), 2);
+        assert!(
+            context
+                .unknowns()
+                .iter()
+                .all(|u| u.part != "RuntimeClasses")
+        );
+    }
+
+    #[test]
+    fn a_snapshot_fills_what_it_read() {
+        let mut snapshot = ClusterSnapshot::unknown(&Gap::new("offline", "connect"));
+        snapshot.gke = Part::Known(GkeCluster::from_describe_json(STANDARD).unwrap());
+        snapshot.namespaces = Part::Known(vec![NamespaceInfo {
+            name: "shop".into(),
+            labels: BTreeMap::from([("istio-injection".to_string(), "enabled".to_string())]),
+        }]);
+        let context = Context::from_snapshot(&snapshot);
+        assert_eq!(context.node_version(), "1.33.5-gke.1201000".parse().ok());
+        assert_eq!(
+            context
+                .namespace_labels("shop")
+                .and_then(|l| l.get("istio-injection")),
+            Some(&"enabled".to_string())
+        );
+        assert_eq!(context.namespace_labels("absent"), None);
+        let parts: Vec<&str> = context.unknowns().iter().map(|u| u.part).collect();
+        assert_eq!(parts, ["RuntimeClasses"]);
+    }
+}

@@ -49,8 +49,3 @@ pub const ALL: &[Rule] = &[
     gvisor_caveats::NET_ADMIN,
     gvisor_caveats::IO_HEAVY,
 ];
-
-/// The rule with this ID, for SARIF's rule table and for lookups by ID.
-pub fn by_id(id: &str) -> Option<&'static Rule> {
-    ALL.iter().find(|rule| rule.id == id)
-}
