@@ -38,7 +38,7 @@ impl Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Section {
-    NodePools,
+    Gke,
     Cluster,
     Workloads,
 }
@@ -46,7 +46,7 @@ pub enum Section {
 impl Section {
     pub fn title(self) -> &'static str {
         match self {
-            Section::NodePools => "NODE POOLS (GKE)",
+            Section::Gke => "GKE",
             Section::Cluster => "CLUSTER",
             Section::Workloads => "WORKLOADS",
         }

@@ -4,10 +4,12 @@
 //! rests on, its evaluation and its tests; `rules::ALL` lists them in report order.
 
 mod finding;
+mod report;
 pub mod rules;
 mod untrusted;
 
 pub use finding::{Finding, Outcome, Section, Status};
+pub use report::{ClusterIdentity, REPORT_SCHEMA, Report};
 pub use untrusted::Untrusted;
 
 use crate::snapshot::ClusterSnapshot;

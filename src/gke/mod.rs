@@ -3,7 +3,9 @@
 
 pub mod commands;
 pub mod gcloud;
+pub mod gcloud_failure;
 mod model;
+pub mod names;
 pub mod target;
 mod version;
 

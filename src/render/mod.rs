@@ -1,4 +1,12 @@
-//! Turning results into text: tables for people, JSON/YAML/SARIF for machines.
+//! Turning results into text: tables for people, JSON/YAML/SARIF for machines. Nothing
+//! here decides anything; it only lays out what the core returned.
 
+pub mod check_table;
+mod columns;
+pub mod data;
 pub mod explain_table;
+mod palette;
 pub mod sarif;
+
+pub use columns::Columns;
+pub use palette::Palette;

@@ -1,1 +1,218 @@
 //! A fake Kubernetes API server on loopback.
+//!
+//! Real HTTP on `127.0.0.1` (an ephemeral port), served from a background thread that
+//! stops when the [`FakeApiServer`] is dropped, and by itself after [`HARD_DEADLINE`] so
+//! no test can leave it running. It serves fixture objects at the usual API paths
+//! (`/api/v1/pods`, `/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}`, ...),
+//! pages lists with `limit`/`continue`, filters by equality label selectors, checks a
+//! bearer token, records every request, applies PATCH/PUT/POST (honouring
+//! `dryRun=All`), and fails on demand ([`Fault`]).
+//!
+//! ```no_run
+//! use testkit::fake_apiserver::{FakeApiServer, objects};
+//! let server = FakeApiServer::start();
+//! server.insert(objects::pod("shop", "web-1"));
+//! server.fail_on("nodes", 403);
+//! // ... point a kubeconfig at server.url(), run the code under test ...
+//! assert_eq!(server.requests_to("/api/v1/pods").len(), 1);
+//! ```
+
+mod http;
+mod kinds;
+mod kubeconfig;
+pub mod objects;
+mod route;
+mod selector;
+mod status;
+mod store;
+
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub use http::RecordedRequest;
+pub use kubeconfig::{Credentials, KubeconfigContext, exec_credential_plugin, write_kubeconfig};
+pub use route::Fault;
+use store::ResourcePath;
+pub use store::continue_token;
+
+/// The server stops accepting and answering after this long, whatever the test does.
+pub const HARD_DEADLINE: Duration = Duration::from_secs(300);
+/// How often the accept loop and delayed answers look at the stop flag.
+const POLL: Duration = Duration::from_millis(5);
+
+pub struct FakeApiServer {
+    url: String,
+    state: Arc<Mutex<route::State>>,
+    stop: Arc<AtomicBool>,
+    accept_thread: Option<JoinHandle<()>>,
+}
+
+impl FakeApiServer {
+    /// Binds `127.0.0.1:0` and starts serving; panics if loopback is unavailable.
+    pub fn start() -> FakeApiServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let state = Arc::new(Mutex::new(route::State::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let deadline = Instant::now() + HARD_DEADLINE;
+        let accept_thread = {
+            let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
+            std::thread::spawn(move || accept_loop(&listener, &state, &stop, deadline))
+        };
+        FakeApiServer {
+            url,
+            state,
+            stop,
+            accept_thread: Some(accept_thread),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, for a kubeconfig's `server:`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// From now on, answer 401 to requests without `Authorization: Bearer {token}`.
+    pub fn require_token(&self, token: &str) {
+        self.state().token = Some(token.to_string());
+    }
+
+    /// The `gitVersion` `/version` reports (default `v1.33.2-gke.1000`).
+    pub fn set_git_version(&self, git_version: &str) {
+        self.state().git_version = git_version.to_string();
+    }
+
+    /// Stores a fixture object where its `apiVersion`, `kind`, namespace and name say.
+    pub fn insert(&self, object: Value) {
+        self.state().store.insert(object);
+    }
+
+    pub fn insert_all(&self, objects: impl IntoIterator<Item = Value>) {
+        let mut state = self.state();
+        for object in objects {
+            state.store.insert(object);
+        }
+    }
+
+    /// The stored object at an API path such as `/apis/apps/v1/namespaces/a/deployments/web`.
+    pub fn object(&self, path: &str) -> Option<Value> {
+        let path = ResourcePath::parse(path)?;
+        self.state().store.get(&path).cloned()
+    }
+
+    /// Injects a fault for `target`: a resource plural (`"pods"`, any path of that
+    /// resource) or an exact request path (`"/api/v1/namespaces/shop/pods"`).
+    pub fn inject(&self, target: &str, fault: Fault) {
+        self.state().faults.push((target.to_string(), fault));
+    }
+
+    /// Answers `status` with the API server's Status body for it, e.g. 403
+    /// `pods is forbidden: User "x" cannot list resource "pods" ...`.
+    pub fn fail_on(&self, target: &str, status: u16) {
+        self.inject(target, Fault::Status(status));
+    }
+
+    pub fn delay_on(&self, target: &str, delay: Duration) {
+        self.inject(target, Fault::Delay(delay));
+    }
+
+    pub fn cut_short_on(&self, target: &str) {
+        self.inject(target, Fault::CutShortBody);
+    }
+
+    /// From now on, any list request carrying a continue token gets 410 Gone (Expired).
+    pub fn expire_continue_tokens(&self) {
+        self.state().expire_continue_tokens = true;
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state().requests.clone()
+    }
+
+    /// The requests whose path is exactly `path`.
+    pub fn requests_to(&self, path: &str) -> Vec<RecordedRequest> {
+        self.state()
+            .requests
+            .iter()
+            .filter(|request| request.path == path)
+            .cloned()
+            .collect()
+    }
+
+    fn state(&self) -> MutexGuard<'_, route::State> {
+        // A panicking connection thread must not hide the state from the test's asserts.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for FakeApiServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.accept_thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn accept_loop(
+    listener: &TcpListener,
+    state: &Arc<Mutex<route::State>>,
+    stop: &Arc<AtomicBool>,
+    deadline: Instant,
+) {
+    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let (state, stop) = (Arc::clone(state), Arc::clone(stop));
+                std::thread::spawn(move || serve_connection(stream, &state, &stop, deadline));
+            }
+            Err(_) => std::thread::sleep(POLL),
+        }
+    }
+}
+
+/// One request per connection: read it, plan the answer under the lock, wait out any
+/// injected delay without the lock (so other requests go on), then answer and close.
+fn serve_connection(
+    stream: TcpStream,
+    state: &Mutex<route::State>,
+    stop: &AtomicBool,
+    deadline: Instant,
+) {
+    if stream.set_nonblocking(false).is_err() {
+        return;
+    }
+    let Ok(request) = http::read_request(&stream) else {
+        return;
+    };
+    let plan = {
+        let mut state = state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        route::plan(&mut state, request)
+    };
+    if let Some(delay) = plan.delay {
+        let until = (Instant::now() + delay).min(deadline);
+        while Instant::now() < until {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+    let _ = http::write_reply(stream, &plan.reply);
+}
+
+#[cfg(test)]
+mod tests;

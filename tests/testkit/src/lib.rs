@@ -1,4 +1,6 @@
-//! Loopback test servers for kubectl-sandbox's integration tests and benchmarks.
+//! Loopback test servers for kubectl-sandbox's integration tests and benchmarks, and a way
+//! to see which test processes are still alive.
 
 pub mod fake_apiserver;
 pub mod gke_mock;
+pub mod processes;

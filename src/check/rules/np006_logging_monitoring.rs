@@ -1,0 +1,77 @@
+//! NP006: Cloud Logging and Cloud Monitoring are on, so gVisor's messages are kept.
+
+use crate::check::{Context, Outcome, Rule, Section};
+
+pub const RULE: Rule = Rule {
+    id: "NP006",
+    name: "logging-monitoring",
+    section: Section::Gke,
+    fact: "Enabling Cloud Logging and Cloud Monitoring is recommended so gVisor messages are \
+           logged (loggingService/loggingConfig, monitoringService/monitoringConfig) \
+           (gke-sandbox.md, Node pools)",
+    evaluate,
+};
+
+fn evaluate(context: &Context) -> Vec<Outcome> {
+    let Some(cluster) = context.snapshot.gke.known() else {
+        return vec![];
+    };
+    let subject = format!("cluster {}", cluster.name);
+    let evidence = [&cluster.logging.evidence, &cluster.monitoring.evidence];
+    let mut off = Vec::new();
+    if !cluster.logging.enabled {
+        off.push("--logging=SYSTEM,WORKLOAD");
+    }
+    if !cluster.monitoring.enabled {
+        off.push("--monitoring=SYSTEM");
+    }
+    let outcome = if off.is_empty() {
+        Outcome::pass(subject, "Cloud Logging and Cloud Monitoring are on")
+    } else {
+        Outcome::warn(
+            subject,
+            "Cloud Logging or Monitoring is off: gVisor's messages would not be kept",
+        )
+        .fix(format!(
+            "gcloud container clusters update {} --location {} {}",
+            cluster.name,
+            cluster.location,
+            off.join(" ")
+        ))
+    };
+    vec![
+        outcome
+            .evidence(evidence[0].clone())
+            .evidence(evidence[1].clone()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Status;
+    use crate::check::rules::fixtures::*;
+
+    #[test]
+    fn passes_when_both_are_on() {
+        assert_eq!(statuses(&run(&RULE, &snapshot())), [Status::Pass]);
+    }
+
+    #[test]
+    fn warns_and_names_only_what_is_off() {
+        let mut s = snapshot();
+        gke_mut(&mut s).monitoring.enabled = false;
+        let out = run(&RULE, &s);
+        assert_eq!(statuses(&out), [Status::Warn]);
+        let fix = out[0].fix.as_deref().unwrap();
+        assert!(fix.ends_with("--monitoring=SYSTEM"), "{fix}");
+        assert!(!fix.contains("--logging"));
+    }
+
+    #[test]
+    fn applies_to_autopilot_too() {
+        let mut s = snapshot();
+        s.gke = crate::snapshot::Part::Known(autopilot("1.34.1-gke.1829001"));
+        assert_eq!(statuses(&run(&RULE, &s)), [Status::Pass]);
+    }
+}

@@ -1,0 +1,95 @@
+//! `kubectl sandbox check`: gather a snapshot (live or saved), audit it, print the report.
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use super::source_args::{PodArgs, SourceArgs};
+use crate::check::{Report, Status, Untrusted};
+use crate::render::check_table::{self, TableOptions};
+use crate::render::{Palette, data};
+use crate::selector::LabelSelector;
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    kubectl sandbox check\n  \
+    kubectl sandbox check --untrusted tenant-a --untrusted tenant-b\n  \
+    kubectl sandbox check --untrusted-selector trust=untrusted -o json\n  \
+    kubectl sandbox check --from snapshot.json --fail-on warn")]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[command(flatten)]
+    pub pods: PodArgs,
+
+    /// Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["kubeconfig", "context", "namespace", "selector", "project", "location", "cluster", "no_gke"])]
+    pub from: Option<std::path::PathBuf>,
+
+    /// A namespace whose pods must all run under gVisor (repeatable).
+    #[arg(long, value_name = "NAMESPACE", help_heading = "Untrusted workloads")]
+    pub untrusted: Vec<String>,
+
+    /// Namespaces whose labels match this selector must run every pod under gVisor.
+    #[arg(long, value_name = "SELECTOR", help_heading = "Untrusted workloads")]
+    pub untrusted_selector: Option<LabelSelector>,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Table without headers, section titles or summary: one row per finding.
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Exit 1 when a finding is at or above this status.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Fail,
+    Warn,
+}
+
+impl FailOn {
+    fn status(self) -> Status {
+        match self {
+            FailOn::Fail => Status::Fail,
+            FailOn::Warn => Status::Warn,
+        }
+    }
+}
+
+pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+    let snapshot = match &args.from {
+        Some(path) => super::gather::saved_snapshot(path, &args.source)?,
+        None => super::gather::live_snapshot(&args.source, &args.pods)?,
+    };
+    let untrusted = Untrusted {
+        names: args.untrusted.clone(),
+        selector: args.untrusted_selector.clone(),
+    };
+    let report = Report::build(&snapshot, &untrusted, args.fail_on.status());
+    let text = match args.output {
+        Format::Table => check_table::render(
+            &report,
+            &TableOptions {
+                palette: Palette::for_stdout(),
+                no_headers: args.no_headers,
+            },
+        ),
+        Format::Json => data::json(&report),
+        Format::Yaml => data::yaml(&report),
+    };
+    print!("{text}");
+    Ok(report.exit_code)
+}

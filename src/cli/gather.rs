@@ -1,0 +1,166 @@
+//! Getting a `ClusterSnapshot`: from a saved file, or live from the cluster and gcloud.
+
+use std::path::Path;
+
+use super::CliError;
+use super::source_args::{PodArgs, SourceArgs};
+use crate::gke::gcloud::Gcloud;
+use crate::gke::target::TargetFlags;
+use crate::gke::{GkeCluster, GkeTarget};
+use crate::k8s;
+use crate::snapshot::{ClusterSnapshot, Gap, Part, SNAPSHOT_SCHEMA};
+
+/// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
+/// replaces its GKE part.
+pub fn saved_snapshot(path: &Path, source: &SourceArgs) -> Result<ClusterSnapshot, CliError> {
+    let text = read_input(path)?;
+    let mut snapshot = parse_snapshot(&text).map_err(|why| {
+        CliError::usage(format!(
+            "{}: not a kubectl-sandbox snapshot: {why}",
+            path.display()
+        ))
+        .hint("write one with: kubectl sandbox snapshot -o json > FILE")
+    })?;
+    if snapshot.schema != SNAPSHOT_SCHEMA {
+        return Err(CliError::usage(format!(
+            "{}: snapshot schema {} is not {SNAPSHOT_SCHEMA}",
+            path.display(),
+            snapshot.schema
+        ))
+        .hint("capture it again with this version: kubectl sandbox snapshot"));
+    }
+    if let Some(gke_json) = &source.gke_json {
+        snapshot.gke = Part::Known(read_gke_json(gke_json)?);
+    }
+    Ok(snapshot)
+}
+
+fn parse_snapshot(text: &str) -> Result<ClusterSnapshot, String> {
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    } else {
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// `--gke-json FILE`: a saved `gcloud container clusters describe --format json`.
+pub fn read_gke_json(path: &Path) -> Result<GkeCluster, CliError> {
+    let text = read_input(path)?;
+    GkeCluster::from_describe_json(&text).map_err(|why| {
+        CliError::usage(format!("{}: {why}", path.display())).hint(
+            "save it with: gcloud container clusters describe CLUSTER --location LOCATION --project PROJECT --format json > FILE",
+        )
+    })
+}
+
+/// A file, or standard input for `-`.
+fn read_input(path: &Path) -> Result<String, CliError> {
+    let result = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    };
+    result.map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads the cluster and asks GKE at the same time: gcloud runs on a blocking thread while
+/// the four Kubernetes lists are read, so the audit takes as long as the slower side.
+pub fn live_snapshot(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::unreachable(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(live(source, pods))
+}
+
+async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+    // Each ConnectError already says what to do next (get-credentials, the contexts
+    // there are, how to install the auth plugin).
+    let connection = k8s::connect(&source.kube)
+        .await
+        .map_err(|e| CliError::unreachable(e.to_string()))?;
+    let gke = start_gke(source, &connection.cluster);
+    let scope = pods.scope();
+    let selector = pods.selector.as_ref().map(|s| s.as_str());
+    let reads = k8s::read_cluster(&connection, &scope, selector).await;
+    let gke = gke.await.unwrap_or_else(|e| {
+        Part::Unknown(Gap::new(
+            format!("the gcloud task failed: {e}"),
+            "run again",
+        ))
+    });
+    if let Some(gap) = reads.unreachable() {
+        return Err(CliError::unreachable(gap.reason).hint(gap.hint));
+    }
+    Ok(ClusterSnapshot {
+        schema: SNAPSHOT_SCHEMA.to_string(),
+        captured_at: Some(k8s_openapi::jiff::Timestamp::now().to_string()),
+        context: Some(connection.context.clone()),
+        pod_scope: scope,
+        gke,
+        runtime_classes: reads.runtime_classes,
+        nodes: reads.nodes,
+        namespaces: reads.namespaces,
+        pods: reads.pods,
+    })
+}
+
+/// The GKE part: a saved file, nothing (`--no-gke`), or one gcloud call on a blocking
+/// thread. Anything that goes wrong becomes a gap, never an error: the in-cluster audit
+/// still runs.
+fn start_gke(
+    source: &SourceArgs,
+    kubeconfig_cluster: &str,
+) -> tokio::task::JoinHandle<Part<GkeCluster>> {
+    let ready = |part| tokio::spawn(async move { part });
+    if source.no_gke {
+        return ready(Part::Unknown(Gap::new(
+            "GKE was not asked (--no-gke)",
+            "run without --no-gke, or pass --gke-json FILE",
+        )));
+    }
+    if let Some(path) = &source.gke_json {
+        return ready(match read_gke_json(path) {
+            Ok(cluster) => Part::Known(cluster),
+            Err(e) => Part::Unknown(Gap::new(e.message, e.hint.unwrap_or_default())),
+        });
+    }
+    let flags = TargetFlags {
+        project: source.project.clone(),
+        location: source.location.clone(),
+        cluster: source.cluster.clone(),
+    };
+    let target = match GkeTarget::resolve(&flags, Some(kubeconfig_cluster)) {
+        Ok(target) => target,
+        Err(gap) => return ready(Part::Unknown(gap)),
+    };
+    let timeout = source.gcloud_timeout;
+    tokio::task::spawn_blocking(move || {
+        match Gcloud::locate().and_then(|gcloud| gcloud.describe_cluster(&target, timeout)) {
+            Ok(cluster) => Part::Known(cluster),
+            Err(gap) => Part::Unknown(gap),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::rules::fixtures::snapshot;
+
+    #[test]
+    fn a_snapshot_round_trips_through_json_and_yaml() {
+        let original = snapshot();
+        let json = crate::render::data::json(&original);
+        assert_eq!(parse_snapshot(&json).unwrap(), original);
+        let yaml = crate::render::data::yaml(&original);
+        assert_eq!(parse_snapshot(&yaml).unwrap(), original);
+    }
+
+    #[test]
+    fn garbage_is_not_a_snapshot() {
+        assert!(parse_snapshot("{\"schema\": 1}").is_err());
+        assert!(parse_snapshot("just: text").is_err());
+    }
+}
