@@ -443,13 +443,14 @@ fn bad_usage_exits_2() {
     assert_eq!(nothing.status.code(), Some(2));
     assert!(stderr(&nothing).contains("nothing to explain"));
 
-    let live = explain(&["deployment/web", "-n", "shop"]);
-    assert_eq!(live.status.code(), Some(2));
-    assert!(
-        stderr(&live).contains(
-            "kubectl get deployment/web -n shop -o yaml | kubectl sandbox explain-pod -f -"
-        )
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-kubeconfig").display().to_string();
+    let live = explain(&["deployment/web", "-n", "shop", "--kubeconfig", &missing]);
+    assert_eq!(live.status.code(), Some(3), "a live target needs a cluster");
+
+    let bad_target = explain(&["service/web"]);
+    assert_eq!(bad_target.status.code(), Some(2));
+    assert!(stderr(&bad_target).contains("not a workload type"));
 
     let both = explain(&["web", "-f", &file_arg("nginx-deployment.yaml")]);
     assert_eq!(both.status.code(), Some(2));
@@ -518,4 +519,31 @@ fn yaml_output_carries_the_same_report() {
     ]));
     let from_yaml: Value = serde_saphyr::from_str(&yaml).expect("-o yaml prints YAML");
     assert_eq!(from_yaml, json);
+}
+
+#[test]
+fn a_saved_gke_cluster_gives_files_the_version() {
+    let gke =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gke/standard-with-sandbox.json");
+    let out = explain(&[
+        "-f",
+        &file_arg("gpu-job.yaml"),
+        "--gke-json",
+        &gke.display().to_string(),
+        "-o",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = findings(&report);
+    assert!(
+        f.iter().all(|f| f.0 == "EP001" && f.1 == "caution"),
+        "1.33 has GPUs: {f:?}"
+    );
+    assert!(
+        !report["not_known"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["part"] == "GKE version and node pools")
+    );
 }

@@ -1,18 +1,21 @@
 //! `kubectl sandbox explain-pod`: which features of a workload GKE Sandbox blocks or
 //! degrades, with the exact field and what to do. `-f` explains manifests without a
-//! cluster; the live path (POD, TYPE/NAME, -A, -l) needs the Kubernetes reader.
+//! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::kube_args::KubeArgs;
+use super::CliError;
+use super::explain_live::explain_live;
+use super::gather::read_gke_json;
+use super::source_args::SourceArgs;
 use crate::exit;
 use crate::explain::{Context, Report, Verdict, WorkloadKind};
 use crate::manifest::read_sources;
 use crate::render::explain_table::{self, TableOptions};
-use crate::render::sarif;
+use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,8 +89,10 @@ pub struct ExplainPodArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Blocked, value_name = "VERDICT")]
     pub fail_on: FailOn,
 
+    /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
+    /// --gke-json is used: it tells the GKE version and node pools without a cluster.
     #[command(flatten)]
-    pub kube: KubeArgs,
+    pub source: SourceArgs,
 }
 
 /// A live target: `web` (a pod) or `deployment/web`.
@@ -116,11 +121,6 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     })
 }
 
-fn usage_error(message: &str) -> u8 {
-    eprintln!("error: {message}");
-    exit::USAGE
-}
-
 /// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
 pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if !report.errors.is_empty() {
@@ -133,35 +133,74 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
 }
 
 pub fn run(args: &ExplainPodArgs) -> u8 {
-    if args.filenames.is_empty() {
-        return run_live(args);
+    let report = if args.filenames.is_empty() {
+        live_report(args)
+    } else {
+        manifest_report(args)
+    };
+    match report {
+        Ok(report) => {
+            print(&report, args);
+            exit_code(&report, args.fail_on)
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            error.code
+        }
     }
+}
+
+fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     if !args.targets.is_empty() || args.all_namespaces {
-        return usage_error("give either -f FILE or targets (POD, TYPE/NAME, -A), not both");
+        return Err(CliError::usage(
+            "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
+        ));
     }
+    let gke = args
+        .source
+        .gke_json
+        .as_deref()
+        .map(read_gke_json)
+        .transpose()?;
     let set = read_sources(
         &args.filenames,
         args.recursive,
         &mut std::io::stdin().lock(),
     );
-    let context = Context::offline();
-    let report = Report::from_manifests(
+    let context = Context {
+        gke: gke.as_ref(),
+        ..Context::offline()
+    };
+    Ok(Report::from_manifests(
         &set.objects,
         set.errors,
         args.selector.as_ref(),
         args.namespace.as_deref(),
         &context,
-    );
-    match print(&report, args) {
-        Ok(()) => exit_code(&report, args.fail_on),
-        Err(e) => {
-            eprintln!("error: {e}");
-            exit::USAGE
-        }
-    }
+    ))
 }
 
-fn print(report: &Report, args: &ExplainPodArgs) -> Result<(), String> {
+fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
+    if args.targets.is_empty() && !args.all_namespaces && args.selector.is_none() {
+        return Err(CliError::usage(
+            "nothing to explain: give POD, TYPE/NAME, -A, -l SELECTOR or -f FILE|DIR|-",
+        ));
+    }
+    let targets = args
+        .targets
+        .iter()
+        .map(|t| parse_target(t))
+        .collect::<Result<Vec<Target>, String>>()
+        .map_err(CliError::usage)?;
+    if args.all_namespaces && !targets.is_empty() {
+        return Err(CliError::usage(
+            "-A explains every workload; name targets with -n NAMESPACE instead",
+        ));
+    }
+    explain_live(args, &targets)
+}
+
+fn print(report: &Report, args: &ExplainPodArgs) {
     let text = match args.output {
         OutputFormat::Table => explain_table::render(
             report,
@@ -170,13 +209,9 @@ fn print(report: &Report, args: &ExplainPodArgs) -> Result<(), String> {
                 one_line: args.all_namespaces || args.selector.is_some(),
             },
         ),
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n"
-        }
-        OutputFormat::Yaml => serde_saphyr::to_string(report).map_err(|e| e.to_string())?,
-        OutputFormat::Sarif => {
-            serde_json::to_string_pretty(&sarif::render(report)).map_err(|e| e.to_string())? + "\n"
-        }
+        OutputFormat::Json => data::json(report),
+        OutputFormat::Yaml => data::yaml(report),
+        OutputFormat::Sarif => data::json(&sarif::render(report)),
     };
     // Machine formats keep stdout parseable; people still see what could not be read.
     if args.output != OutputFormat::Table {
@@ -187,46 +222,6 @@ fn print(report: &Report, args: &ExplainPodArgs) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = stdout.write_all(text.as_bytes());
-    Ok(())
-}
-
-/// The live path needs the Kubernetes reader, which is not part of this build yet. Until it
-/// is, say so plainly and show the equivalent that works today.
-fn run_live(args: &ExplainPodArgs) -> u8 {
-    if args.targets.is_empty() && !args.all_namespaces && args.selector.is_none() {
-        return usage_error(
-            "nothing to explain: give POD, TYPE/NAME, -A, -l SELECTOR or -f FILE|DIR|-",
-        );
-    }
-    let targets: Result<Vec<Target>, String> =
-        args.targets.iter().map(|t| parse_target(t)).collect();
-    let targets = match targets {
-        Ok(targets) => targets,
-        Err(e) => return usage_error(&e),
-    };
-    let mut get = String::from("kubectl get");
-    if targets.is_empty() {
-        get.push_str(" pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs");
-    }
-    for target in &targets {
-        get.push_str(&format!(
-            " {}/{}",
-            target.kind.name().to_ascii_lowercase(),
-            target.name
-        ));
-    }
-    if let Some(ns) = &args.namespace {
-        get.push_str(&format!(" -n {ns}"));
-    }
-    if args.all_namespaces {
-        get.push_str(" -A");
-    }
-    if let Some(selector) = &args.selector {
-        get.push_str(&format!(" -l '{selector}'"));
-    }
-    usage_error(&format!(
-        "explain-pod cannot read a live cluster in this build yet; explain the objects as manifests instead:\n  {get} -o yaml | kubectl sandbox explain-pod -f -"
-    ))
 }
 
 #[cfg(test)]

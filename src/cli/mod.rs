@@ -2,6 +2,7 @@
 
 mod check;
 mod error;
+mod explain_live;
 pub mod explain_pod;
 mod gather;
 pub mod kube_args;
