@@ -21,9 +21,18 @@ fn level(effect: Effect) -> &'static str {
     }
 }
 
-/// SARIF wants URIs; manifest paths are relative or absolute file paths.
+/// SARIF wants URIs: a relative path stays relative (code scanning resolves it against
+/// the repository), an absolute one becomes a `file://` URI.
 fn uri(file: &str) -> String {
-    file.replace('\\', "/").replace(' ', "%20")
+    let path = file
+        .replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20");
+    if path.starts_with('/') {
+        format!("file://{path}")
+    } else {
+        path
+    }
 }
 
 fn physical(file: &str, line: u32) -> Value {
@@ -73,11 +82,12 @@ pub fn render(report: &Report) -> Value {
             "ruleId": MANIFEST_ERROR_RULE,
             "ruleIndex": 0,
             "level": "error",
-            "message": { "text": error.message },
+            "message": { "text": error.to_string() },
         });
-        if error.file != "-" {
-            result["locations"] =
-                json!([{ "physicalLocation": physical(&error.file, error.line.unwrap_or(1)) }]);
+        // Only a parse error has a place in a file; an unreadable file or a missing live
+        // object has none, and its message names it.
+        if let Some(line) = error.line.filter(|_| error.file != "-") {
+            result["locations"] = json!([{ "physicalLocation": physical(&error.file, line) }]);
         }
         results.push(result);
     }
@@ -156,5 +166,27 @@ mod tests {
         let index = host["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "EP004");
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    }
+
+    #[test]
+    fn errors_without_a_line_have_no_location() {
+        let mut report = Report::new(&Context::offline());
+        report.errors = vec![ManifestError::new(
+            "cronjob/gone",
+            "not found in namespace batch",
+        )];
+        let sarif = render(&report);
+        let result = &sarif["runs"][0]["results"][0];
+        assert!(result.get("locations").is_none());
+        assert_eq!(
+            result["message"]["text"],
+            "cronjob/gone: not found in namespace batch"
+        );
+    }
+
+    #[test]
+    fn uris_for_relative_and_absolute_paths() {
+        assert_eq!(uri("k8s/my app.yaml"), "k8s/my%20app.yaml");
+        assert_eq!(uri("/repo/k8s/a.yaml"), "file:///repo/k8s/a.yaml");
     }
 }
