@@ -44,13 +44,20 @@ impl FailOn {
     }
 }
 
-/// Explain why a pod or workload can or cannot run under GKE Sandbox (gVisor).
-///
-/// Every finding names the rule, its effect (blocks, unsupported, version-dependent,
-/// not-enforced, unavailable, caution), the exact field, what to do and the fact it rests
-/// on. Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under
-/// `--fail-on caveat`), 2 bad input (a manifest that does not parse, a bad flag).
+// The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
 #[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
+    (documented as not supported; rejection not known), version-dependent, not-enforced, \
+    unavailable, caution.\n\
+    Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
+    2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
+    Examples:\n  \
+    kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
+    kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
+    kubectl sandbox explain-pod deployment/web -n shop\n  \
+    kubectl sandbox explain-pod -A"
+)]
 pub struct ExplainPodArgs {
     /// POD, or TYPE/NAME for pod, deployment, statefulset, daemonset, replicaset, job, cronjob.
     #[arg(value_name = "TARGET")]
