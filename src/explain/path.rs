@@ -41,13 +41,6 @@ impl FieldPath {
         next
     }
 
-    /// `self` followed by every segment of `rest`.
-    pub fn join(&self, rest: &FieldPath) -> Self {
-        let mut next = self.clone();
-        next.0.extend(rest.0.iter().cloned());
-        next
-    }
-
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }
@@ -104,12 +97,5 @@ mod tests {
             r#"metadata.annotations["sidecar.istio.io/status"]"#
         );
         assert_eq!(FieldPath::root().to_string(), "");
-    }
-
-    #[test]
-    fn join_appends() {
-        let base = FieldPath::root().key("items").index(2);
-        let rest = FieldPath::of(&["spec", "hostPID"]);
-        assert_eq!(base.join(&rest).to_string(), "items[2].spec.hostPID");
     }
 }
