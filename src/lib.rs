@@ -11,6 +11,7 @@ pub mod exit;
 pub mod explain;
 pub mod gke;
 pub mod k8s;
+pub mod manifest;
 pub mod render;
 pub mod selector;
 pub mod snapshot;

@@ -115,7 +115,7 @@ async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, Cl
 /// The GKE part: a saved file, nothing (`--no-gke`), or one gcloud call on a blocking
 /// thread. Anything that goes wrong becomes a gap, never an error: the in-cluster audit
 /// still runs.
-fn start_gke(
+pub(super) fn start_gke(
     source: &SourceArgs,
     kubeconfig_cluster: &str,
     cancel: Arc<AtomicBool>,

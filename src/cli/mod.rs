@@ -2,6 +2,8 @@
 
 mod check;
 mod error;
+mod explain_live;
+pub mod explain_pod;
 mod gather;
 pub mod kube_args;
 mod snapshot_cmd;
@@ -37,6 +39,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Capture the cluster's snapshot (evidence for auditors; `check --from FILE` later).
     Snapshot(snapshot_cmd::SnapshotArgs),
+    /// Explain, field by field, what stops a workload from running under GKE Sandbox.
+    ExplainPod(explain_pod::ExplainPodArgs),
     /// Print the version.
     Version,
 }
@@ -47,6 +51,7 @@ pub fn main() -> u8 {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
+        Command::ExplainPod(args) => Ok(explain_pod::run(&args)),
         Command::Version => {
             println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
             Ok(crate::exit::OK)

@@ -4,7 +4,9 @@
 pub mod check_table;
 mod columns;
 pub mod data;
+pub mod explain_table;
 mod palette;
+pub mod sarif;
 
 pub use columns::Columns;
 pub use palette::Palette;

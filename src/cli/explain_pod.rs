@@ -1,0 +1,258 @@
+//! `kubectl sandbox explain-pod`: which features of a workload GKE Sandbox blocks or
+//! degrades, with the exact field and what to do. `-f` explains manifests without a
+//! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use super::explain_live::explain_live;
+use super::gather::read_gke_json;
+use super::source_args::SourceArgs;
+use crate::exit;
+use crate::explain::{Context, Report, Verdict, WorkloadKind};
+use crate::manifest::read_sources;
+use crate::render::explain_table::{self, TableOptions};
+use crate::render::{data, sarif};
+use crate::selector::LabelSelector;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Yaml,
+    Sarif,
+}
+
+/// The least serious verdict that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when an object is blocked.
+    Blocked,
+    /// Exit 1 when an object is blocked or compatible only with caveats.
+    Caveat,
+}
+
+impl FailOn {
+    fn threshold(self) -> Verdict {
+        match self {
+            FailOn::Blocked => Verdict::Blocked,
+            FailOn::Caveat => Verdict::CompatibleWithCaveats,
+        }
+    }
+}
+
+// The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
+    (documented as not supported; rejection not known), version-dependent, not-enforced, \
+    unavailable, caution.\n\
+    Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
+    2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
+    Examples:\n  \
+    kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
+    kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
+    kubectl sandbox explain-pod deployment/web -n shop\n  \
+    kubectl sandbox explain-pod -A"
+)]
+pub struct ExplainPodArgs {
+    /// POD, or TYPE/NAME for pod, deployment, statefulset, daemonset, replicaset, job, cronjob.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds
+    /// too. Repeatable. No cluster is needed.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Descend into directories given with -f.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+
+    /// The namespace of the targets, and of manifests that name none.
+    #[arg(short, long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Explain the workloads of every namespace, one line each.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Only objects whose labels match, e.g. app=web,tier!=db.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<LabelSelector>,
+
+    /// Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Do not print the column headers of the table.
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// The verdict that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Blocked, value_name = "VERDICT")]
+    pub fail_on: FailOn,
+
+    /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
+    /// --gke-json is used: it tells the GKE version and node pools without a cluster.
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// A live target: `web` (a pod) or `deployment/web`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub kind: WorkloadKind,
+    pub name: String,
+}
+
+pub fn parse_target(text: &str) -> Result<Target, String> {
+    let (kind, name) = match text.split_once('/') {
+        Some((kind, name)) => (
+            WorkloadKind::from_type_name(kind).ok_or_else(|| {
+                format!("`{kind}` is not a workload type: use pod, deployment, statefulset, daemonset, replicaset, job or cronjob")
+            })?,
+            name,
+        ),
+        None => (WorkloadKind::Pod, text),
+    };
+    if name.is_empty() {
+        return Err(format!("`{text}` names no object"));
+    }
+    Ok(Target {
+        kind,
+        name: name.to_string(),
+    })
+}
+
+/// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
+pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
+    if !report.errors.is_empty() {
+        exit::USAGE
+    } else if report.worst().is_some_and(|v| v >= fail_on.threshold()) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+pub fn run(args: &ExplainPodArgs) -> u8 {
+    let report = if args.filenames.is_empty() {
+        live_report(args)
+    } else {
+        manifest_report(args)
+    };
+    match report {
+        Ok(report) => {
+            print(&report, args);
+            exit_code(&report, args.fail_on)
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            error.code
+        }
+    }
+}
+
+fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
+    if !args.targets.is_empty() || args.all_namespaces {
+        return Err(CliError::usage(
+            "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
+        ));
+    }
+    let gke = args
+        .source
+        .gke_json
+        .as_deref()
+        .map(read_gke_json)
+        .transpose()?;
+    let set = read_sources(
+        &args.filenames,
+        args.recursive,
+        &mut std::io::stdin().lock(),
+    );
+    let context = Context {
+        gke: gke.as_ref(),
+        ..Context::offline()
+    };
+    Ok(Report::from_manifests(
+        &set.objects,
+        set.errors,
+        args.selector.as_ref(),
+        args.namespace.as_deref(),
+        &context,
+    ))
+}
+
+fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
+    if args.targets.is_empty() && !args.all_namespaces && args.selector.is_none() {
+        return Err(CliError::usage(
+            "nothing to explain: give POD, TYPE/NAME, -A, -l SELECTOR or -f FILE|DIR|-",
+        ));
+    }
+    let targets = args
+        .targets
+        .iter()
+        .map(|t| parse_target(t))
+        .collect::<Result<Vec<Target>, String>>()
+        .map_err(CliError::usage)?;
+    if args.all_namespaces && !targets.is_empty() {
+        return Err(CliError::usage(
+            "-A explains every workload; name targets with -n NAMESPACE instead",
+        ));
+    }
+    explain_live(args, &targets)
+}
+
+fn print(report: &Report, args: &ExplainPodArgs) {
+    let text = match args.output {
+        OutputFormat::Table => explain_table::render(
+            report,
+            TableOptions {
+                no_headers: args.no_headers,
+                one_line: args.all_namespaces || args.selector.is_some(),
+            },
+        ),
+        OutputFormat::Json => data::json(report),
+        OutputFormat::Yaml => data::yaml(report),
+        OutputFormat::Sarif => data::json(&sarif::render(report)),
+    };
+    // Machine formats keep stdout parseable; people still see what could not be read.
+    if args.output != OutputFormat::Table {
+        for error in &report.errors {
+            eprintln!("error: {error}");
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = stdout.write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_pods_or_type_slash_name() {
+        assert_eq!(
+            parse_target("web-0").unwrap(),
+            Target {
+                kind: WorkloadKind::Pod,
+                name: "web-0".into()
+            }
+        );
+        assert_eq!(
+            parse_target("deploy/web").unwrap().kind,
+            WorkloadKind::Deployment
+        );
+        assert_eq!(
+            parse_target("cronjobs.batch/nightly").unwrap().kind,
+            WorkloadKind::CronJob
+        );
+        assert!(parse_target("service/web").is_err());
+        assert!(parse_target("deployment/").is_err());
+    }
+}

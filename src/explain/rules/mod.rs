@@ -1,0 +1,51 @@
+//! The explain-pod rules, in report order. Each is one [`Rule`] value in a small file
+//! with its ID, the fact it rests on (shared/gke-sandbox.md), its evaluation and its tests.
+
+mod accelerators;
+mod container_security;
+mod fs_group;
+mod gvisor_caveats;
+mod host_access;
+mod istio;
+mod pid_namespace;
+mod resource_limits;
+mod scheduling;
+mod security_modules;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use super::{Context, Hit, Subject};
+
+/// One explain-pod rule.
+pub struct Rule {
+    /// Stable ID, never reused: `EP001`.
+    pub id: &'static str,
+    /// Short kebab-case name.
+    pub name: &'static str,
+    /// The fact the rule rests on and where it is written down.
+    pub fact: &'static str,
+    pub evaluate: fn(&Subject, &Context) -> Vec<Hit>,
+}
+
+pub const ALL: &[Rule] = &[
+    scheduling::RUNTIME_CLASS_SCHEDULING,
+    fs_group::FS_GROUP,
+    accelerators::ACCELERATORS,
+    istio::ISTIO,
+    host_access::HOST_PATH,
+    host_access::HOST_NAMESPACES,
+    host_access::PRIVILEGED,
+    host_access::VOLUME_DEVICES,
+    security_modules::SECCOMP,
+    security_modules::APPARMOR,
+    security_modules::SELINUX,
+    container_security::SYSCTLS,
+    container_security::NO_NEW_PRIVILEGES,
+    container_security::BIDIRECTIONAL_MOUNT_PROPAGATION,
+    container_security::PROC_MOUNT,
+    resource_limits::RESOURCE_LIMITS,
+    pid_namespace::SHARED_PID_NAMESPACE,
+    scheduling::DAEMONSET_TOLERATION,
+    gvisor_caveats::NET_ADMIN,
+    gvisor_caveats::IO_HEAVY,
+];

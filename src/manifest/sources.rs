@@ -1,0 +1,154 @@
+//! Where manifests come from: files, directories (`-R` to descend), and `-` for stdin.
+//! The only IO in the manifest module.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{ManifestError, ManifestObject, parse_objects};
+
+/// Everything read from `-f` arguments: the objects of the files that parsed, and one
+/// error per file that did not. One bad file does not stop the others.
+#[derive(Debug, Default)]
+pub struct ManifestSet {
+    pub objects: Vec<ManifestObject>,
+    pub errors: Vec<ManifestError>,
+}
+
+/// The extensions kubectl reads from a directory.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// Reads every `-f` argument in order. `stdin` is read at most once, for `-`.
+pub fn read_sources(paths: &[PathBuf], recursive: bool, stdin: &mut dyn Read) -> ManifestSet {
+    let mut set = ManifestSet::default();
+    let mut stdin_read = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_read {
+                continue;
+            }
+            stdin_read = true;
+            let mut text = String::new();
+            match stdin.read_to_string(&mut text) {
+                Ok(_) => add_text(&mut set, "-", &text),
+                Err(e) => set
+                    .errors
+                    .push(ManifestError::new("-", format!("cannot read stdin: {e}"))),
+            }
+            continue;
+        }
+        if path.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = collect_dir(path, recursive, &mut files) {
+                set.errors
+                    .push(ManifestError::new(&path.display().to_string(), e));
+            }
+            files.sort();
+            for file in files {
+                add_file(&mut set, &file);
+            }
+        } else {
+            add_file(&mut set, path);
+        }
+    }
+    set
+}
+
+fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read directory: {e}"))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read directory: {e}"))?
+            .path();
+        if path.is_dir() {
+            if recursive {
+                collect_dir(&path, recursive, files)?;
+            }
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn add_file(set: &mut ManifestSet, path: &Path) {
+    let name = path.display().to_string();
+    match fs::read_to_string(path) {
+        Ok(text) => add_text(set, &name, &text),
+        Err(e) => set
+            .errors
+            .push(ManifestError::new(&name, format!("cannot read: {e}"))),
+    }
+}
+
+fn add_text(set: &mut ManifestSet, name: &str, text: &str) {
+    match parse_objects(name, text) {
+        Ok(objects) => set.objects.extend(objects),
+        Err(e) => set.errors.push(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn directories_recursion_and_stdin() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.yaml", "kind: Pod\nmetadata: {name: a}\n");
+        write(dir.path(), "notes.txt", "kind: Pod\n");
+        write(
+            dir.path(),
+            "sub/b.json",
+            "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"b\"}}",
+        );
+        let mut stdin = "kind: Pod\nmetadata: {name: s}\n".as_bytes();
+
+        let flat = read_sources(&[dir.path().to_path_buf()], false, &mut stdin);
+        assert_eq!(
+            flat.objects.len(),
+            1,
+            "no recursion without -R, .txt skipped"
+        );
+
+        let deep = read_sources(&[dir.path().to_path_buf(), "-".into()], true, &mut stdin);
+        let names: Vec<&str> = deep
+            .objects
+            .iter()
+            .map(|o| o.value["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "b", "s"]);
+        assert_eq!(deep.objects[2].file, "-");
+    }
+
+    #[test]
+    fn a_bad_file_does_not_stop_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "1-bad.yaml", "kind: [\n");
+        write(
+            dir.path(),
+            "2-good.yaml",
+            "kind: Pod\nmetadata: {name: ok}\n",
+        );
+        let missing = dir.path().join("missing.yaml");
+        let set = read_sources(
+            &[dir.path().to_path_buf(), missing],
+            false,
+            &mut std::io::empty(),
+        );
+        assert_eq!(set.objects.len(), 1);
+        assert_eq!(set.errors.len(), 2);
+        assert!(set.errors[0].file.ends_with("1-bad.yaml") && set.errors[0].line.is_some());
+        assert!(set.errors[1].message.starts_with("cannot read"));
+    }
+}

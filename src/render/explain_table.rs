@@ -1,0 +1,365 @@
+//! `explain-pod` as a kubectl-style table: one block per object with its findings aligned,
+//! then the caveats every sandboxed pod has, what was not known, and the summary.
+//! Colour carries meaning only (red blocks, yellow caveats, green compatible) and is off
+//! when stdout is not a terminal or NO_COLOR is set.
+
+use std::fmt::Write;
+
+use owo_colors::{OwoColorize, Stream};
+
+use crate::explain::{Effect, ObjectReport, Report, Verdict};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableOptions {
+    pub no_headers: bool,
+    /// One line per object (`-A`, `-l`: many objects) instead of a block with findings.
+    pub one_line: bool,
+}
+
+fn paint_effect(effect: Effect, padded: &str) -> String {
+    match effect {
+        Effect::Blocks | Effect::Unsupported => padded
+            .if_supports_color(Stream::Stdout, |t| t.red())
+            .to_string(),
+        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => padded
+            .if_supports_color(Stream::Stdout, |t| t.yellow())
+            .to_string(),
+        Effect::Unavailable => padded
+            .if_supports_color(Stream::Stdout, |t| t.cyan())
+            .to_string(),
+    }
+}
+
+fn paint_verdict(verdict: Verdict) -> String {
+    paint_verdict_text(verdict, verdict.label())
+}
+
+/// Colours `label` (the verdict, possibly padded) by the verdict's meaning.
+fn paint_verdict_text(verdict: Verdict, label: &str) -> String {
+    match verdict {
+        Verdict::Compatible => label
+            .if_supports_color(Stream::Stdout, |t| t.green())
+            .to_string(),
+        Verdict::CompatibleWithCaveats => label
+            .if_supports_color(Stream::Stdout, |t| t.yellow())
+            .to_string(),
+        Verdict::Blocked => label
+            .if_supports_color(Stream::Stdout, |t| t.red())
+            .to_string(),
+    }
+}
+
+fn bold(text: &str) -> String {
+    text.if_supports_color(Stream::Stdout, |t| t.bold())
+        .to_string()
+}
+
+/// `Deployment shop/web (manifests/web.yaml:3)`.
+fn title(object: &ObjectReport) -> String {
+    let name = match &object.namespace {
+        Some(ns) => format!("{ns}/{}", object.name),
+        None => object.name.clone(),
+    };
+    let mut title = format!("{} {name}", object.kind);
+    if let Some(source) = &object.source {
+        let _ = write!(title, "  ({}:{})", source.file, source.line);
+    }
+    title
+}
+
+/// Counts per effect in the order of severity: `1 blocks, 2 unsupported`.
+fn effect_counts(object: &ObjectReport) -> String {
+    let mut counts: Vec<(Effect, usize)> = Vec::new();
+    for finding in &object.findings {
+        match counts
+            .iter_mut()
+            .find(|(e, _)| *e == finding.finding.effect)
+        {
+            Some((_, n)) => *n += 1,
+            None => counts.push((finding.finding.effect, 1)),
+        }
+    }
+    counts.sort_by_key(|(effect, _)| std::cmp::Reverse(*effect));
+    counts
+        .iter()
+        .map(|(effect, n)| format!("{n} {}", effect.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions) {
+    let _ = writeln!(out, "{}", bold(&title(object)));
+    if let Some(class) = &object.runtime_class_name {
+        let _ = writeln!(out, "  runtimeClassName: {class}");
+    }
+    let with_lines = object.findings.iter().any(|f| f.line.is_some());
+    let field_width = object
+        .findings
+        .iter()
+        .map(|f| f.finding.path.to_string().len())
+        .chain(std::iter::once("FIELD".len()))
+        .max()
+        .unwrap_or(0);
+    let line_column = |line: &str| {
+        if with_lines {
+            format!("{line:>5}  ")
+        } else {
+            String::new()
+        }
+    };
+    if !object.findings.is_empty() && !options.no_headers {
+        let _ = writeln!(
+            out,
+            "  {:<6} {:<17}  {}{:<field_width$}  DETAIL",
+            "ID",
+            "EFFECT",
+            line_column("LINE"),
+            "FIELD"
+        );
+    }
+    let detail_indent = 2 + 7 + 19 + line_column("").len() + field_width + 2;
+    for located in &object.findings {
+        let f = &located.finding;
+        let line = located.line.map(|l| l.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<6} {}  {}{:<field_width$}  {}",
+            f.id,
+            paint_effect(f.effect, &format!("{:<17}", f.effect.label())),
+            line_column(&line),
+            f.path.to_string(),
+            f.message
+        );
+        let _ = writeln!(out, "{:detail_indent$}fix: {}", "", f.fix);
+    }
+    let counts = effect_counts(object);
+    let _ = write!(out, "  VERDICT: {}", paint_verdict(object.verdict));
+    if !counts.is_empty() {
+        let _ = write!(out, " ({counts})");
+    }
+    let _ = writeln!(out);
+}
+
+/// One line per object: where it is, its verdict, and the IDs of its findings.
+fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
+    let rows: Vec<[String; 6]> = report
+        .objects
+        .iter()
+        .map(|o| {
+            let mut ids: Vec<&str> = o.findings.iter().map(|f| f.finding.id).collect();
+            ids.dedup();
+            [
+                o.namespace.clone().unwrap_or_else(|| "-".into()),
+                o.kind.to_string(),
+                o.name.clone(),
+                o.verdict.label().to_string(),
+                if ids.is_empty() {
+                    "-".into()
+                } else {
+                    ids.join(",")
+                },
+                o.source
+                    .as_ref()
+                    .map_or_else(|| "-".into(), |s| format!("{}:{}", s.file, s.line)),
+            ]
+        })
+        .collect();
+    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", "SOURCE"];
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 6], verdict: Option<Verdict>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let padded = if i + 1 == cells.len() {
+                (*cell).to_string()
+            } else {
+                format!("{cell:<width$}   ", width = widths[i])
+            };
+            match (i, verdict) {
+                (3, Some(v)) => text.push_str(&paint_verdict_text(v, &padded)),
+                _ => text.push_str(&padded),
+            }
+        }
+        text
+    };
+    if !options.no_headers {
+        let _ = writeln!(out, "{}", line(headers, None));
+    }
+    for (row, object) in rows.iter().zip(&report.objects) {
+        let cells = [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]].map(String::as_str);
+        let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
+    }
+    if !rows.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// The whole report as text.
+pub fn render(report: &Report, options: TableOptions) -> String {
+    let mut out = String::new();
+    if options.one_line {
+        render_lines(&mut out, report, options);
+    } else {
+        for object in &report.objects {
+            render_object(&mut out, object, options);
+            out.push('\n');
+        }
+    }
+    render_footer(&mut out, report);
+    out
+}
+
+/// What is said once per report: the universal caveats, what was not known, what was
+/// passed over, what could not be read, and the summary.
+fn render_footer(out: &mut String, report: &Report) {
+    if !report.objects.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            bold("Every sandboxed pod (said once, not per object):")
+        );
+        for caveat in report.universal_caveats {
+            let _ = writeln!(
+                out,
+                "  {:<6} {}  {}",
+                caveat.id,
+                paint_effect(caveat.effect, &format!("{:<17}", caveat.effect.label())),
+                caveat.message
+            );
+        }
+    }
+    if !report.not_known.is_empty() {
+        let _ = writeln!(out, "{}", bold("Not known:"));
+        for unknown in &report.not_known {
+            let _ = writeln!(out, "  {}: {}", unknown.part, unknown.consequence);
+        }
+    }
+    if !report.passed_over.is_empty() {
+        let kinds: Vec<String> = report
+            .passed_over
+            .iter()
+            .map(|(kind, n)| format!("{kind} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Passed over {} documents that are not workloads: {}",
+            report.summary.passed_over,
+            kinds.join(", ")
+        );
+    }
+    for error in &report.errors {
+        let _ = writeln!(
+            out,
+            "{} {error}",
+            "error:".if_supports_color(Stream::Stdout, |t| t.red())
+        );
+    }
+    let s = report.summary;
+    let mut summary = format!(
+        "{} object{} explained: {} compatible, {} compatible with caveats, {} blocked",
+        s.objects,
+        if s.objects == 1 { "" } else { "s" },
+        s.compatible,
+        s.compatible_with_caveats,
+        s.blocked
+    );
+    if s.errors > 0 {
+        let _ = write!(
+            summary,
+            "; {} input error{}",
+            s.errors,
+            if s.errors == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(out, "{}", bold(&summary));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::Context;
+    use crate::manifest::parse_objects;
+
+    fn report(yaml: &str) -> Report {
+        let objects = parse_objects("m.yaml", yaml).unwrap();
+        Report::from_manifests(&objects, Vec::new(), None, None, &Context::offline())
+    }
+
+    const PRIVILEGED: &str = "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n    - name: c\n      securityContext: {privileged: true}\n      resources: {limits: {cpu: 1, memory: 1Gi}}\n";
+
+    #[test]
+    fn a_block_per_object_with_aligned_findings_and_a_summary() {
+        let text = render(&report(PRIVILEGED), TableOptions::default());
+        assert!(text.contains("Pod ns/p  (m.yaml:1)"), "{text}");
+        assert!(text.contains("ID     EFFECT"), "{text}");
+        assert!(
+            text.contains(
+                "EP005  unsupported            6  spec.containers[0].securityContext.privileged"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("VERDICT: blocked (1 unsupported)"), "{text}");
+        assert_eq!(text.matches("EP090").count(), 1, "universal caveats once");
+        assert!(
+            text.ends_with(
+                "1 object explained: 0 compatible, 0 compatible with caveats, 1 blocked\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_headers_drops_the_column_titles() {
+        let text = render(
+            &report(PRIVILEGED),
+            TableOptions {
+                no_headers: true,
+                ..TableOptions::default()
+            },
+        );
+        assert!(!text.contains("ID     EFFECT"), "{text}");
+        assert!(text.contains("EP005"), "{text}");
+    }
+
+    #[test]
+    fn one_line_per_object() {
+        let two = format!(
+            "{PRIVILEGED}---\nkind: Pod\nmetadata: {{name: q}}\nspec:\n  containers: [{{name: c, resources: {{limits: {{cpu: 1, memory: 1Gi}}}}}}]\n"
+        );
+        let text = render(
+            &report(&two),
+            TableOptions {
+                one_line: true,
+                ..TableOptions::default()
+            },
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "NAMESPACE   KIND   NAME   VERDICT      FINDINGS   SOURCE"
+        );
+        assert_eq!(
+            lines[1],
+            "ns          Pod    p      blocked      EP005      m.yaml:1"
+        );
+        assert_eq!(
+            lines[2],
+            "-           Pod    q      compatible   -          m.yaml:9"
+        );
+        assert!(!text.contains("VERDICT:"), "no per-object blocks: {text}");
+        assert_eq!(text.matches("EP090").count(), 1);
+    }
+
+    #[test]
+    fn no_colour_when_not_a_terminal() {
+        let text = render(&report(PRIVILEGED), TableOptions::default());
+        assert!(!text.contains('\u{1b}'), "tests do not run on a terminal");
+    }
+}

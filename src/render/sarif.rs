@@ -1,0 +1,192 @@
+//! `explain-pod -o sarif`: SARIF 2.1.0, one result per finding with the file and line of the
+//! offending field, so a manifests repository can gate CI on it (GitHub code scanning and
+//! other SARIF readers). Unreadable manifests are results too (rule `EP000`), so CI sees
+//! them fail rather than pass silently.
+
+use serde_json::{Value, json};
+
+use crate::explain::{Effect, ObjectReport, Report, rules};
+
+const SARIF_SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/kubectl-sandbox/kubectl-sandbox";
+/// The pseudo-rule for input that could not be read: SARIF results need a rule.
+const MANIFEST_ERROR_RULE: &str = "EP000";
+
+fn level(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Blocks | Effect::Unsupported => "error",
+        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => "warning",
+        Effect::Unavailable => "note",
+    }
+}
+
+/// SARIF wants URIs: a relative path stays relative (code scanning resolves it against
+/// the repository), an absolute one becomes a `file://` URI.
+fn uri(file: &str) -> String {
+    let path = file
+        .replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20");
+    if path.starts_with('/') {
+        format!("file://{path}")
+    } else {
+        path
+    }
+}
+
+fn physical(file: &str, line: u32) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(file) },
+        "region": { "startLine": line.max(1) }
+    })
+}
+
+fn object_name(object: &ObjectReport) -> String {
+    match &object.namespace {
+        Some(ns) => format!("{}/{ns}/{}", object.kind, object.name),
+        None => format!("{}/{}", object.kind, object.name),
+    }
+}
+
+fn rule_table() -> Vec<Value> {
+    let mut table = vec![json!({
+        "id": MANIFEST_ERROR_RULE,
+        "name": "manifest-error",
+        "shortDescription": { "text": "The manifest could not be read or is not a valid workload" },
+        "defaultConfiguration": { "level": "error" }
+    })];
+    table.extend(rules::ALL.iter().map(|rule| {
+        json!({
+            "id": rule.id,
+            "name": rule.name,
+            "shortDescription": { "text": rule.name },
+            "fullDescription": { "text": rule.fact },
+        })
+    }));
+    table
+}
+
+fn rule_index(id: &str) -> usize {
+    rules::ALL
+        .iter()
+        .position(|rule| rule.id == id)
+        .map_or(0, |i| i + 1)
+}
+
+/// The report as a SARIF log.
+pub fn render(report: &Report) -> Value {
+    let mut results = Vec::new();
+    for error in &report.errors {
+        let mut result = json!({
+            "ruleId": MANIFEST_ERROR_RULE,
+            "ruleIndex": 0,
+            "level": "error",
+            "message": { "text": error.to_string() },
+        });
+        // Only a parse error has a place in a file; an unreadable file or a missing live
+        // object has none, and its message names it.
+        if let Some(line) = error.line.filter(|_| error.file != "-") {
+            result["locations"] = json!([{ "physicalLocation": physical(&error.file, line) }]);
+        }
+        results.push(result);
+    }
+    for object in &report.objects {
+        let name = object_name(object);
+        for located in &object.findings {
+            let f = &located.finding;
+            let mut location = json!({
+                "logicalLocations": [{
+                    "fullyQualifiedName": format!("{name}:{}", f.path),
+                    "kind": "object"
+                }]
+            });
+            if let (Some(source), Some(line)) = (&object.source, located.line)
+                && source.file != "-"
+            {
+                location["physicalLocation"] = physical(&source.file, line);
+            }
+            results.push(json!({
+                "ruleId": f.id,
+                "ruleIndex": rule_index(f.id),
+                "level": level(f.effect),
+                "message": { "text": format!("{name}: {} ({}). Fix: {}", f.message, f.effect.label(), f.fix) },
+                "locations": [location],
+                "properties": { "effect": f.effect, "path": f.path, "verdict": object.verdict }
+            }));
+        }
+    }
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "kubectl-sandbox",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rule_table(),
+            }},
+            "invocations": [{ "executionSuccessful": report.errors.is_empty() }],
+            "results": results,
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::Context;
+    use crate::manifest::{ManifestError, parse_objects};
+
+    #[test]
+    fn findings_carry_file_line_and_rule() {
+        let objects = parse_objects("k8s/pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: c, resources: {limits: {cpu: 1, memory: 1Gi}}}]\n").unwrap();
+        let errors = vec![ManifestError::new("k8s/bad.yaml", "did not parse").at(3, Some(1))];
+        let report = Report::from_manifests(&objects, errors, None, None, &Context::offline());
+        let sarif = render(&report);
+        assert_eq!(sarif["version"], "2.1.0");
+        let run = &sarif["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results[0]["ruleId"], "EP000");
+        assert_eq!(
+            results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
+        let host = &results[1];
+        assert_eq!(host["ruleId"], "EP004");
+        assert_eq!(host["level"], "error");
+        assert_eq!(
+            host["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "k8s/pod.yaml"
+        );
+        assert_eq!(
+            host["locations"][0]["physicalLocation"]["region"]["startLine"],
+            4
+        );
+        let index = host["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "EP004");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    }
+
+    #[test]
+    fn errors_without_a_line_have_no_location() {
+        let mut report = Report::new(&Context::offline());
+        report.errors = vec![ManifestError::new(
+            "cronjob/gone",
+            "not found in namespace batch",
+        )];
+        let sarif = render(&report);
+        let result = &sarif["runs"][0]["results"][0];
+        assert!(result.get("locations").is_none());
+        assert_eq!(
+            result["message"]["text"],
+            "cronjob/gone: not found in namespace batch"
+        );
+    }
+
+    #[test]
+    fn uris_for_relative_and_absolute_paths() {
+        assert_eq!(uri("k8s/my app.yaml"), "k8s/my%20app.yaml");
+        assert_eq!(uri("/repo/k8s/a.yaml"), "file:///repo/k8s/a.yaml");
+    }
+}
