@@ -14,60 +14,38 @@ use serde::de::DeserializeOwned;
 
 use super::CliError;
 use super::explain_pod::{ExplainPodArgs, Target};
-use super::gather::start_gke;
+use super::gather::{block_on, read_live};
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, explain};
 use crate::k8s::{self, ListScope, read_list};
 use crate::manifest::ManifestError;
-use crate::snapshot::{Gap, Part, PodScope};
+use crate::snapshot::PodScope;
 
 /// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
 /// missing target is an error inside the report (exit 2), like an unreadable manifest.
 pub fn explain_live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::unreachable(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(live(args, targets))
+    block_on(live(args, targets))
 }
 
 async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliError> {
-    let connection = k8s::connect(&args.source.kube)
-        .await
-        .map_err(|e| CliError::unreachable(e.to_string()))?;
+    let choose_scope = |connection: &k8s::Connection| match (&args.namespace, args.all_namespaces) {
+        (_, true) => PodScope::AllNamespaces,
+        (Some(namespace), false) => PodScope::Namespace(namespace.clone()),
+        (None, false) => PodScope::Namespace(connection.client.default_namespace().to_string()),
+    };
+    // Namespace labels, RuntimeClasses and the GKE cluster come with the read `check` uses.
+    let (connection, snapshot) = read_live(&args.source, choose_scope, None).await?;
     let client = connection.client.clone();
     let namespace = args
         .namespace
         .clone()
         .unwrap_or_else(|| client.default_namespace().to_string());
-    let gke = start_gke(&args.source, &connection.cluster);
-    let scope = if args.all_namespaces {
-        PodScope::AllNamespaces
-    } else {
-        PodScope::Namespace(namespace.clone())
-    };
-    // Namespace labels and RuntimeClasses come with the cluster read `check` uses.
-    let reads = k8s::read_cluster(&connection, &scope, None).await;
-    if let Some(gap) = reads.unreachable() {
-        return Err(CliError::unreachable(gap.reason).hint(gap.hint));
-    }
-    let gke = gke.await.unwrap_or_else(|e| {
-        Part::Unknown(Gap::new(
-            format!("the gcloud task failed: {e}"),
-            "run again",
-        ))
-    });
     let (workloads, errors) = if targets.is_empty() {
         let selector = args.selector.as_ref().map(|s| s.as_str());
-        list_top_level(&connection, &scope, selector).await
+        list_top_level(&connection, &snapshot.pod_scope, selector).await
     } else {
         get_targets(&client, &namespace, targets).await
     };
-    let context = Context {
-        namespaces: reads.namespaces.known().map(Vec::as_slice),
-        gke: gke.known(),
-        runtime_classes: reads.runtime_classes.known().map(Vec::as_slice),
-    };
+    let context = Context::from_snapshot(&snapshot);
     let mut report = Report::new(&context);
     report.errors = errors;
     for workload in workloads {

@@ -10,7 +10,7 @@ use crate::gke::gcloud::Gcloud;
 use crate::gke::target::TargetFlags;
 use crate::gke::{GkeCluster, GkeTarget};
 use crate::k8s;
-use crate::snapshot::{ClusterSnapshot, Gap, Part, SNAPSHOT_SCHEMA};
+use crate::snapshot::{ClusterSnapshot, Gap, Part, PodScope, SNAPSHOT_SCHEMA};
 
 /// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
 /// replaces its GKE part.
@@ -68,25 +68,40 @@ fn read_input(path: &Path) -> Result<String, CliError> {
 /// Reads the cluster and asks GKE at the same time: gcloud runs on a blocking thread while
 /// the four Kubernetes lists are read, so the audit takes as long as the slower side.
 pub fn live_snapshot(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let selector = pods.selector.as_ref().map(|s| s.as_str());
+    block_on(read_live(source, |_| pods.scope(), selector)).map(|(_, snapshot)| snapshot)
+}
+
+/// Runs a command's async part on a small runtime: the work is IO-bound and the machine
+/// may have two cores.
+pub(super) fn block_on<T>(
+    future: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| CliError::unreachable(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(live(source, pods))
+        .map_err(|e| CliError::unreachable(format!("cannot start the async runtime: {e}")))?
+        .block_on(future)
 }
 
-async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+/// Connects, then reads the cluster while gcloud describes the GKE side. `scope` picks
+/// the pods to read once the connection (and so the context's namespace) is known. The
+/// connection is returned too, for commands that read more (explain-pod's targets).
+pub(super) async fn read_live(
+    source: &SourceArgs,
+    scope: impl FnOnce(&k8s::Connection) -> PodScope,
+    pod_selector: Option<&str>,
+) -> Result<(k8s::Connection, ClusterSnapshot), CliError> {
     // Each ConnectError already says what to do next (get-credentials, the contexts
     // there are, how to install the auth plugin).
     let connection = k8s::connect(&source.kube)
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
+    let scope = scope(&connection);
     let cancel_gcloud = Arc::new(AtomicBool::new(false));
     let gke = start_gke(source, &connection.cluster, Arc::clone(&cancel_gcloud));
-    let scope = pods.scope();
-    let selector = pods.selector.as_ref().map(|s| s.as_str());
-    let reads = k8s::read_cluster(&connection, &scope, selector).await;
+    let reads = k8s::read_cluster(&connection, &scope, pod_selector).await;
     if let Some(gap) = reads.unreachable() {
         // No audit without the cluster: stop gcloud now rather than wait for its answer.
         cancel_gcloud.store(true, Ordering::SeqCst);
@@ -99,7 +114,7 @@ async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, Cl
             "run again",
         ))
     });
-    Ok(ClusterSnapshot {
+    let snapshot = ClusterSnapshot {
         schema: SNAPSHOT_SCHEMA.to_string(),
         captured_at: Some(k8s_openapi::jiff::Timestamp::now().to_string()),
         context: Some(connection.context.clone()),
@@ -109,13 +124,14 @@ async fn live(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, Cl
         nodes: reads.nodes,
         namespaces: reads.namespaces,
         pods: reads.pods,
-    })
+    };
+    Ok((connection, snapshot))
 }
 
 /// The GKE part: a saved file, nothing (`--no-gke`), or one gcloud call on a blocking
 /// thread. Anything that goes wrong becomes a gap, never an error: the in-cluster audit
 /// still runs.
-pub(super) fn start_gke(
+fn start_gke(
     source: &SourceArgs,
     kubeconfig_cluster: &str,
     cancel: Arc<AtomicBool>,
