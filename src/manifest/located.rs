@@ -215,10 +215,23 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
     }
 }
 
+/// The parser's default budget suits one config file (1,024 documents, 250,000 nodes); a
+/// manifests repository holds far more in one honest file. The size limits grow with the
+/// input, which is already in memory; the guards against hostile YAML (alias expansion,
+/// nesting depth) keep their defaults.
+fn budget_for(text: &str) -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = usize::MAX;
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(text.len());
+    budget
+}
+
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
 pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
     // No snippet: errors are reported on one line as `file:line:column: message`.
-    let options = serde_saphyr::options! { with_snippet: false };
+    let options = serde_saphyr::options! { with_snippet: false, budget: Some(budget_for(text)) };
     let raw: Vec<Spanned<RawNode>> = serde_saphyr::from_str_multiple_with_options(text, options)?;
     Ok(raw
         .into_iter()
@@ -319,5 +332,25 @@ spec:
     fn broken_yaml_reports_a_line() {
         let err = parse_documents("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
         assert!(err.location().is_some_and(|l| l.line() >= 2), "{err}");
+    }
+
+    #[test]
+    fn reads_more_documents_than_the_parsers_default_budget() {
+        let text: String = (0..3000)
+            .map(|i| format!("---\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"))
+            .collect();
+        assert_eq!(parse_documents(&text).unwrap().len(), 3000);
+    }
+
+    #[test]
+    fn still_refuses_alias_expansion_bombs() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10u8 {
+            let (prev, this) = ((b'a' + level - 1) as char, (b'a' + level) as char);
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{this}: &{this} [{refs}]\n"));
+        }
+        let error = parse_documents(&text).unwrap_err().to_string();
+        assert!(error.contains("budget"), "{error}");
     }
 }
