@@ -51,7 +51,11 @@ fn the_completion_subcommand_prints_the_committed_scripts() {
             .output()
             .unwrap();
         assert!(output.status.success(), "completion {shell}");
-        assert_eq!(output.stdout, std::fs::read(file).unwrap(), "completion {shell}");
+        assert_eq!(
+            output.stdout,
+            std::fs::read(file).unwrap(),
+            "completion {shell}"
+        );
     }
 }
 
@@ -70,8 +74,18 @@ fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
         previous = words[cword - 1],
     );
     let output = Command::new("bash").arg("-c").arg(script).output().ok()?;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    Some(String::from_utf8(output.stdout).unwrap().lines().map(String::from).collect())
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect(),
+    )
 }
 
 #[test]

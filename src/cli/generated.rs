@@ -67,8 +67,14 @@ mod tests {
     fn man_pages_are_named_after_the_executable_and_show_kubectl_sandbox_usage() {
         let files = files();
         let names: Vec<_> = files.iter().map(|f| f.path.clone()).collect();
-        assert!(names.contains(&PathBuf::from("man/kubectl-sandbox.1")), "{names:?}");
-        assert!(names.contains(&PathBuf::from("man/kubectl-sandbox-check.1")), "{names:?}");
+        assert!(
+            names.contains(&PathBuf::from("man/kubectl-sandbox.1")),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&PathBuf::from("man/kubectl-sandbox-check.1")),
+            "{names:?}"
+        );
         let check = files
             .iter()
             .find(|f| f.path.ends_with("kubectl-sandbox-check.1"))

@@ -76,8 +76,12 @@ pub fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
     let typed = typed.to_owned();
     ask(scope, |client, namespace| async move {
         let names = match typed.to_ascii_lowercase().as_str() {
-            "deployment" | "deployments" | "deploy" => names_in::<Deployment>(client, &namespace).await,
-            "statefulset" | "statefulsets" | "sts" => names_in::<StatefulSet>(client, &namespace).await,
+            "deployment" | "deployments" | "deploy" => {
+                names_in::<Deployment>(client, &namespace).await
+            }
+            "statefulset" | "statefulsets" | "sts" => {
+                names_in::<StatefulSet>(client, &namespace).await
+            }
             "daemonset" | "daemonsets" | "ds" => names_in::<DaemonSet>(client, &namespace).await,
             "replicaset" | "replicasets" | "rs" => names_in::<ReplicaSet>(client, &namespace).await,
             "job" | "jobs" => names_in::<Job>(client, &namespace).await,
@@ -85,7 +89,10 @@ pub fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
             "pod" | "pods" | "po" => names_in::<Pod>(client, &namespace).await,
             _ => Vec::new(),
         };
-        names.into_iter().map(|name| format!("{typed}/{name}")).collect()
+        names
+            .into_iter()
+            .map(|name| format!("{typed}/{name}"))
+            .collect()
     })
 }
 
@@ -114,10 +121,7 @@ where
         .await
         .unwrap_or_default()
     });
-    names
-        .into_iter()
-        .map(Candidate::plain)
-        .collect()
+    names.into_iter().map(Candidate::plain).collect()
 }
 
 async fn connect(scope: &Scope) -> Option<(Client, String)> {
@@ -128,7 +132,9 @@ async fn connect(scope: &Scope) -> Option<(Client, String)> {
     let config = match &scope.kubeconfig {
         Some(path) => {
             let kubeconfig = Kubeconfig::read_from(path).ok()?;
-            Config::from_custom_kubeconfig(kubeconfig, &options).await.ok()?
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .ok()?
         }
         None => Config::from_kubeconfig(&options).await.ok()?,
     };
@@ -138,7 +144,10 @@ async fn connect(scope: &Scope) -> Option<(Client, String)> {
 
 async fn names_in<K>(client: Client, namespace: &str) -> Vec<String>
 where
-    K: Resource<DynamicType = (), Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Debug,
+    K: Resource<DynamicType = (), Scope = NamespaceResourceScope>
+        + Clone
+        + DeserializeOwned
+        + Debug,
 {
     names(Api::<K>::namespaced(client, namespace)).await
 }

@@ -125,7 +125,10 @@ impl<'a> Walk<'a> {
     /// `-A`, `-nkube-system`, `-n=kube-system`: flags grouped after one dash.
     fn shorts(&mut self, shorts: &str) {
         for (at, letter) in shorts.char_indices() {
-            let Some(arg) = self.command.get_arguments().find(|a| a.get_short() == Some(letter))
+            let Some(arg) = self
+                .command
+                .get_arguments()
+                .find(|a| a.get_short() == Some(letter))
             else {
                 return;
             };
@@ -183,7 +186,8 @@ impl<'a> Walk<'a> {
         if !subcommands.is_empty() && self.positionals == 0 {
             return plan(Need::Fixed(subcommands), current, "");
         }
-        let need = positional(self.command, self.positionals).map_or(Need::Fixed(Vec::new()), value_need);
+        let need =
+            positional(self.command, self.positionals).map_or(Need::Fixed(Vec::new()), value_need);
         plan(need, current, "")
     }
 
