@@ -21,6 +21,11 @@ struct Kubectl {
 
 impl Kubectl {
     fn new() -> Option<Self> {
+        Self::with_completion(env!("CARGO_BIN_EXE_kubectl_complete-sandbox"))
+    }
+
+    /// `completion` is what `kubectl_complete-sandbox` links to.
+    fn with_completion(completion: &str) -> Option<Self> {
         let Ok(kubectl) = which::which("kubectl") else {
             eprintln!("skipped: kubectl is not installed");
             return None;
@@ -30,10 +35,7 @@ impl Kubectl {
         std::fs::create_dir(&plugins).unwrap();
         for (name, built) in [
             ("kubectl-sandbox", env!("CARGO_BIN_EXE_kubectl-sandbox")),
-            (
-                "kubectl_complete-sandbox",
-                env!("CARGO_BIN_EXE_kubectl_complete-sandbox"),
-            ),
+            ("kubectl_complete-sandbox", completion),
         ] {
             std::os::unix::fs::symlink(built, plugins.join(name)).unwrap();
         }
@@ -191,4 +193,14 @@ fn kubectl_completes_contexts_and_namespaces_from_the_cluster() {
     let (unreachable, directive) = kubectl.complete(&["check", "--context", "refused", "-n", ""]);
     assert!(unreachable.is_empty(), "{unreachable:?}");
     assert_eq!(directive, ":4");
+}
+
+#[test]
+fn a_link_named_kubectl_complete_sandbox_to_the_plugin_completes() {
+    // What the krew caveats suggest: one binary, linked under the completion name.
+    let Some(kubectl) = Kubectl::with_completion(env!("CARGO_BIN_EXE_kubectl-sandbox")) else {
+        return;
+    };
+    assert_eq!(kubectl.complete(&["check", "-o", "y"]).0, ["yaml"]);
+    assert_eq!(kubectl.complete(&["check", "-n", "def"]).0, ["default"]);
 }
