@@ -56,9 +56,16 @@ fn is_semver_with_v(version: &str) -> bool {
         })
 }
 
+/// krew accepts `^[\w-]+$` but not Windows device names; krew-index's naming guide asks
+/// for lowercase words joined by single hyphens. The stricter of the two.
 fn is_plugin_name(name: &str) -> bool {
-    // krew-index: lowercase words joined by single hyphens.
-    !name.is_empty()
+    const WINDOWS_DEVICES: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let device = WINDOWS_DEVICES.contains(&name)
+        || ((name.starts_with("com") || name.starts_with("lpt"))
+            && name.len() == 4
+            && name.ends_with(|c: char| ('1'..='9').contains(&c)));
+    !device
+        && !name.is_empty()
         && name.split('-').all(|word| {
             !word.is_empty()
                 && word
@@ -215,6 +222,7 @@ fn the_rules_catch_what_krew_rejects() {
     };
     assert!(!broken(&|m| m["spec"]["version"] = json!("0.1.0")).is_empty());
     assert!(!broken(&|m| m["metadata"]["name"] = json!("Sandbox")).is_empty());
+    assert!(!broken(&|m| m["metadata"]["name"] = json!("nul")).is_empty());
     assert!(!broken(&|m| m["spec"]["shortDescription"] = json!("two\nlines")).is_empty());
     assert!(!broken(&|m| m["spec"]["platforms"][0]["sha256"] = json!("A".repeat(64))).is_empty());
     assert!(
@@ -269,31 +277,36 @@ fn build_archive(out: &Path) -> (PathBuf, PathBuf) {
     (field("archive:"), field("manifest:"))
 }
 
-/// krew's `files` step: each match of `from` (a `*` may stand in its last part) moves to
-/// `to/<its base name>` under the install directory; a `from` that matches nothing fails.
+/// krew's `files` step (internal/installation/move.go): a `from` naming an existing file
+/// moves to `to` (its own name when `to` is `.`); otherwise `from` is a glob (here: `*` in
+/// its last part) and each match moves to `to/<its name>`; a glob matching nothing fails.
 fn apply_files(platform: &Value, extracted: &Path, install: &Path) {
     for file in platform["files"].as_array().unwrap() {
         let from = file["from"].as_str().unwrap();
-        // `to: .` is the install directory itself (create_dir_all trips over a trailing `.`).
-        let to = match file["to"].as_str().unwrap() {
-            "." => install.to_path_buf(),
-            to => install.join(to),
-        };
-        std::fs::create_dir_all(&to).unwrap();
+        let to = file["to"].as_str().unwrap();
+        let direct = extracted.join(from);
+        if direct.exists() {
+            let target = match to {
+                "." => install.join(direct.file_name().unwrap()),
+                to => install.join(to),
+            };
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::rename(&direct, &target).unwrap();
+            continue;
+        }
         let (dir, pattern) = from.rsplit_once('/').unwrap_or(("", from));
         let (head, tail) = pattern.split_once('*').unwrap_or((pattern, ""));
         let mut moved = 0;
         for entry in std::fs::read_dir(extracted.join(dir)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            let matches = if pattern.contains('*') {
-                name.starts_with(head)
-                    && name.ends_with(tail)
-                    && name.len() >= head.len() + tail.len()
-            } else {
-                name == pattern
-            };
+            let matches = pattern.contains('*')
+                && name.starts_with(head)
+                && name.ends_with(tail)
+                && name.len() >= head.len() + tail.len();
             if matches {
-                std::fs::rename(extracted.join(dir).join(&name), to.join(&name)).unwrap();
+                let target = install.join(to).join(&name);
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::rename(extracted.join(dir).join(&name), &target).unwrap();
                 moved += 1;
             }
         }
