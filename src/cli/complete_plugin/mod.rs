@@ -47,7 +47,11 @@ impl Candidate {
 /// Runs as `kubectl_complete-sandbox`: completes the words after `kubectl sandbox`.
 /// Completion never fails loudly: an unreachable cluster just means no candidates.
 pub fn main() {
-    let words: Vec<String> = std::env::args().skip(1).collect();
+    // Lossy: a word that is not UTF-8 cannot start any candidate, and must not panic here.
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
     let (candidates, directive) = complete(&Cli::command(), &words);
     let mut out = std::io::stdout().lock();
     // A closed pipe (the shell gave up) is not worth reporting.

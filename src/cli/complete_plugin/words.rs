@@ -292,3 +292,90 @@ fn value_need(arg: &Arg) -> Need {
         Need::Fixed(Vec::new())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    fn plan_for(words: &[&str]) -> Plan {
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        plan(&Cli::command(), &words)
+    }
+
+    fn offered(plan: &Plan) -> Vec<String> {
+        match &plan.need {
+            Need::Fixed(candidates) => candidates.iter().map(|c| c.value.clone()).collect(),
+            other => panic!("expected fixed candidates, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_scope_follows_every_flag_spelling() {
+        let plan = plan_for(&[
+            "check",
+            "--kubeconfig",
+            "/tmp/kc",
+            "--context=prod",
+            "-nkube-system",
+            "-o",
+            "",
+        ]);
+        assert_eq!(
+            plan.scope,
+            Scope {
+                kubeconfig: Some(PathBuf::from("/tmp/kc")),
+                context: Some("prod".into()),
+                namespace: Some("kube-system".into()),
+            }
+        );
+        assert_eq!(offered(&plan), ["table", "json", "yaml"]);
+    }
+
+    #[test]
+    fn flags_given_once_are_not_offered_again_but_repeatable_ones_are() {
+        let flags = offered(&plan_for(&[
+            "check",
+            "-o",
+            "json",
+            "--untrusted",
+            "a",
+            "--",
+        ]));
+        assert!(!flags.contains(&"--output".to_owned()), "{flags:?}");
+        assert!(flags.contains(&"--untrusted".to_owned()), "{flags:?}");
+        assert!(
+            flags.iter().all(|f| f.starts_with("--")),
+            "no short flags after --"
+        );
+    }
+
+    #[test]
+    fn values_are_planned_by_what_the_argument_is() {
+        assert_eq!(plan_for(&["check", "--context", ""]).need, Need::Contexts);
+        assert_eq!(plan_for(&["check", "-n", ""]).need, Need::Namespaces);
+        assert_eq!(
+            plan_for(&["check", "--untrusted", ""]).need,
+            Need::Namespaces
+        );
+        assert_eq!(
+            plan_for(&["snapshot", "--kubeconfig", ""]).need,
+            Need::Files
+        );
+        assert_eq!(
+            plan_for(&["check", "--project", ""]).need,
+            Need::Fixed(Vec::new())
+        );
+    }
+
+    #[test]
+    fn past_a_subcommand_no_subcommand_is_offered() {
+        assert_eq!(offered(&plan_for(&["version", ""])), Vec::<String>::new());
+        assert_eq!(
+            plan_for(&["version", ""]).directive(),
+            directive::NO_FILE_COMP
+        );
+    }
+}
