@@ -251,12 +251,25 @@ fn host_platform() -> (&'static str, &'static str) {
     (std::env::consts::OS, arch)
 }
 
+/// The already-built test binary, stripped when `strip` is installed: debug info is most
+/// of its size, and compressing it would be most of this test's time.
+fn packable_binary(dir: &Path) -> PathBuf {
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_kubectl-sandbox"));
+    let copy = dir.join("kubectl-sandbox");
+    std::fs::copy(&built, &copy).unwrap();
+    match Command::new("strip").arg(&copy).status() {
+        Ok(status) if status.success() => copy,
+        _ => built,
+    }
+}
+
 /// Runs `krew/build-archive.sh` on the already-built test binary (no release build).
 fn build_archive(out: &Path) -> (PathBuf, PathBuf) {
+    let binary_dir = tempfile::tempdir().unwrap();
     let output = Command::new("bash")
         .arg("krew/build-archive.sh")
         .arg("--binary")
-        .arg(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+        .arg(packable_binary(binary_dir.path()))
         .arg("--out")
         .arg(out)
         .output()
@@ -385,4 +398,62 @@ fn the_built_archive_installs_as_krew_would() {
         String::from_utf8(version.stdout).unwrap(),
         format!("kubectl-sandbox {}\n", env!("CARGO_PKG_VERSION"))
     );
+}
+
+#[test]
+fn the_template_renders_plugin_yaml_for_all_five_archives() {
+    // Stand-in archives: render-manifest.sh only names and hashes them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut archives = Vec::new();
+    for (os, arch) in PROMISED {
+        // File names as plugin.yaml's URIs end; the contents only need to differ.
+        let format = if os == "windows" { "zip" } else { "tar.gz" };
+        let path = dir.path().join(format!(
+            "kubectl-sandbox_{VERSION_TAG}_{os}_{arch}.{format}"
+        ));
+        std::fs::write(&path, format!("{os}/{arch}")).unwrap();
+        archives.push(path);
+    }
+    let output = Command::new("bash")
+        .arg("krew/render-manifest.sh")
+        .arg(VERSION_TAG)
+        .args(&archives)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rendered: Value = serde_saphyr::from_slice(&output.stdout).unwrap();
+    assert_eq!(krew_problems(&rendered), Vec::<String>::new());
+
+    // Equal to plugin.yaml but for the checksums, which are the archives'.
+    let mut published = read_yaml(Path::new("plugin.yaml"));
+    for platform in published["spec"]["platforms"].as_array_mut().unwrap() {
+        let name = platform["uri"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        platform["sha256"] = json!(format!("{:x}", Sha256::digest(bytes)));
+    }
+    assert_eq!(rendered, published);
+}
+
+#[test]
+fn rendering_refuses_an_archive_no_platform_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let stray = dir.path().join("kubectl-sandbox_v0.1.0_plan9_amd64.tar.gz");
+    std::fs::write(&stray, "x").unwrap();
+    let output = Command::new("bash")
+        .arg("krew/render-manifest.sh")
+        .arg(VERSION_TAG)
+        .arg(&stray)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("plan9_amd64"));
 }
