@@ -1,5 +1,15 @@
+use std::path::Path;
 use std::process::ExitCode;
 
+/// The name kubectl's plugin completion runs; a link of that name to this binary (as a krew
+/// install can make) completes instead of running a command.
+const COMPLETION_EXECUTABLE: &str = "kubectl_complete-sandbox";
+
 fn main() -> ExitCode {
+    let invoked_as = std::env::args_os().next().unwrap_or_default();
+    if Path::new(&invoked_as).file_stem() == Some(COMPLETION_EXECUTABLE.as_ref()) {
+        kubectl_sandbox::cli::complete_plugin::main();
+        return ExitCode::SUCCESS;
+    }
     ExitCode::from(kubectl_sandbox::cli::main())
 }

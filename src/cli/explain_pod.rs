@@ -60,7 +60,7 @@ impl FailOn {
 )]
 pub struct ExplainPodArgs {
     /// POD, or TYPE/NAME for pod, deployment, statefulset, daemonset, replicaset, job, cronjob.
-    #[arg(value_name = "TARGET")]
+    #[arg(value_name = "TYPE/NAME")]
     pub targets: Vec<String>,
 
     /// Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds

@@ -1,10 +1,13 @@
 //! Command-line parsing and wiring: the only code that knows about both IO and the core.
 
 mod check;
+pub mod complete_plugin;
+mod completion;
 mod error;
 mod explain_live;
 pub mod explain_pod;
 mod gather;
+pub mod generated;
 pub mod kube_args;
 mod snapshot_cmd;
 mod source_args;
@@ -43,6 +46,8 @@ pub enum Command {
     ExplainPod(explain_pod::ExplainPodArgs),
     /// Print the version.
     Version,
+    /// Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish).
+    Completion(completion::CompletionArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -56,6 +61,7 @@ pub fn main() -> u8 {
             println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
             Ok(crate::exit::OK)
         }
+        Command::Completion(args) => completion::run(&args),
     };
     match result {
         Ok(code) => code,

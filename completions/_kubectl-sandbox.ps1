@@ -1,0 +1,136 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'kubectl-sandbox'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'kubectl-sandbox' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Capture the cluster''s snapshot (evidence for auditors; `check --from FILE` later)')
+            [CompletionResult]::new('explain-pod', 'explain-pod', [CompletionResultType]::ParameterValue, 'Explain, field by field, what stops a workload from running under GKE Sandbox')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)')
+            break
+        }
+        'kubectl-sandbox;check' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Region or zone of the cluster (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'GKE cluster name (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--gke-json', '--gke-json', [CompletionResultType]::ParameterName, 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud')
+            [CompletionResult]::new('--gcloud-timeout', '--gcloud-timeout', [CompletionResultType]::ParameterName, 'How long gcloud may take before it is stopped')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Read pods of this namespace only (default: all namespaces)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Read pods of this namespace only (default: all namespaces)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Read only pods matching this label selector')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Read only pods matching this label selector')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster')
+            [CompletionResult]::new('--untrusted', '--untrusted', [CompletionResultType]::ParameterName, 'A namespace whose pods must all run under gVisor (repeatable)')
+            [CompletionResult]::new('--untrusted-selector', '--untrusted-selector', [CompletionResultType]::ParameterName, 'Namespaces whose labels match this selector must run every pod under gVisor')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this status')
+            [CompletionResult]::new('--no-gke', '--no-gke', [CompletionResultType]::ParameterName, 'Do not ask GKE at all: node-pool checks are reported as SKIP')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read pods of every namespace (the default; accepted for kubectl habits)')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read pods of every namespace (the default; accepted for kubectl habits)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Table without headers, section titles or summary: one row per finding')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sandbox;snapshot' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Region or zone of the cluster (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'GKE cluster name (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--gke-json', '--gke-json', [CompletionResultType]::ParameterName, 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud')
+            [CompletionResult]::new('--gcloud-timeout', '--gcloud-timeout', [CompletionResultType]::ParameterName, 'How long gcloud may take before it is stopped')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Read pods of this namespace only (default: all namespaces)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Read pods of this namespace only (default: all namespaces)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Read only pods matching this label selector')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Read only pods matching this label selector')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--no-gke', '--no-gke', [CompletionResultType]::ParameterName, 'Do not ask GKE at all: node-pool checks are reported as SKIP')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read pods of every namespace (the default; accepted for kubectl habits)')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read pods of every namespace (the default; accepted for kubectl habits)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sandbox;explain-pod' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of the targets, and of manifests that name none')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of the targets, and of manifests that name none')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only objects whose labels match, e.g. app=web,tier!=db')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only objects whose labels match, e.g. app=web,tier!=db')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'The verdict that makes the exit code 1')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Region or zone of the cluster (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'GKE cluster name (default: from the context''s cluster entry)')
+            [CompletionResult]::new('--gke-json', '--gke-json', [CompletionResultType]::ParameterName, 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud')
+            [CompletionResult]::new('--gcloud-timeout', '--gcloud-timeout', [CompletionResultType]::ParameterName, 'How long gcloud may take before it is stopped')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'Descend into directories given with -f')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Descend into directories given with -f')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Explain the workloads of every namespace, one line each')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Explain the workloads of every namespace, one line each')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Do not print the column headers of the table')
+            [CompletionResult]::new('--no-gke', '--no-gke', [CompletionResultType]::ParameterName, 'Do not ask GKE at all: node-pool checks are reported as SKIP')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sandbox;version' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sandbox;completion' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,125 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[kubectl-sandbox] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'kubectl-sandbox'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'kubectl-sandbox'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads'
+            cand snapshot 'Capture the cluster''s snapshot (evidence for auditors; `check --from FILE` later)'
+            cand explain-pod 'Explain, field by field, what stops a workload from running under GKE Sandbox'
+            cand version 'Print the version'
+            cand completion 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)'
+        }
+        &'kubectl-sandbox;check'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: the current context)'
+            cand --request-timeout 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever'
+            cand --project 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)'
+            cand --location 'Region or zone of the cluster (default: from the context''s cluster entry)'
+            cand --cluster 'GKE cluster name (default: from the context''s cluster entry)'
+            cand --gke-json 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud'
+            cand --gcloud-timeout 'How long gcloud may take before it is stopped'
+            cand -n 'Read pods of this namespace only (default: all namespaces)'
+            cand --namespace 'Read pods of this namespace only (default: all namespaces)'
+            cand -l 'Read only pods matching this label selector'
+            cand --selector 'Read only pods matching this label selector'
+            cand --from 'Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster'
+            cand --untrusted 'A namespace whose pods must all run under gVisor (repeatable)'
+            cand --untrusted-selector 'Namespaces whose labels match this selector must run every pod under gVisor'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --fail-on 'Exit 1 when a finding is at or above this status'
+            cand --no-gke 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+            cand -A 'Read pods of every namespace (the default; accepted for kubectl habits)'
+            cand --all-namespaces 'Read pods of every namespace (the default; accepted for kubectl habits)'
+            cand --no-headers 'Table without headers, section titles or summary: one row per finding'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-sandbox;snapshot'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: the current context)'
+            cand --request-timeout 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever'
+            cand --project 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)'
+            cand --location 'Region or zone of the cluster (default: from the context''s cluster entry)'
+            cand --cluster 'GKE cluster name (default: from the context''s cluster entry)'
+            cand --gke-json 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud'
+            cand --gcloud-timeout 'How long gcloud may take before it is stopped'
+            cand -n 'Read pods of this namespace only (default: all namespaces)'
+            cand --namespace 'Read pods of this namespace only (default: all namespaces)'
+            cand -l 'Read only pods matching this label selector'
+            cand --selector 'Read only pods matching this label selector'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --no-gke 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+            cand -A 'Read pods of every namespace (the default; accepted for kubectl habits)'
+            cand --all-namespaces 'Read pods of every namespace (the default; accepted for kubectl habits)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-sandbox;explain-pod'= {
+            cand -f 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed'
+            cand --filename 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed'
+            cand -n 'The namespace of the targets, and of manifests that name none'
+            cand --namespace 'The namespace of the targets, and of manifests that name none'
+            cand -l 'Only objects whose labels match, e.g. app=web,tier!=db'
+            cand --selector 'Only objects whose labels match, e.g. app=web,tier!=db'
+            cand -o 'Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1'
+            cand --output 'Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1'
+            cand --fail-on 'The verdict that makes the exit code 1'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (default: the current context)'
+            cand --request-timeout 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever'
+            cand --project 'GCP project of the cluster (default: from the context''s gke_PROJECT_LOCATION_CLUSTER)'
+            cand --location 'Region or zone of the cluster (default: from the context''s cluster entry)'
+            cand --cluster 'GKE cluster name (default: from the context''s cluster entry)'
+            cand --gke-json 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud'
+            cand --gcloud-timeout 'How long gcloud may take before it is stopped'
+            cand -R 'Descend into directories given with -f'
+            cand --recursive 'Descend into directories given with -f'
+            cand -A 'Explain the workloads of every namespace, one line each'
+            cand --all-namespaces 'Explain the workloads of every namespace, one line each'
+            cand --no-headers 'Do not print the column headers of the table'
+            cand --no-gke 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-sandbox;version'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-sandbox;completion'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,99 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_sandbox_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_kubectl_sandbox_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_sandbox_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_sandbox_using_subcommand
+    set -l cmd (__fish_kubectl_sandbox_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "check" -d 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "snapshot" -d 'Capture the cluster\'s snapshot (evidence for auditors; `check --from FILE` later)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "explain-pod" -d 'Explain, field by field, what stops a workload from running under GKE Sandbox'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "version" -d 'Print the version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "completion" -d 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l context -d 'The kubeconfig context to use (default: the current context)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l project -d 'GCP project of the cluster (default: from the context\'s gke_PROJECT_LOCATION_CLUSTER)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l location -d 'Region or zone of the cluster (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l cluster -d 'GKE cluster name (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l gke-json -d 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s n -l namespace -d 'Read pods of this namespace only (default: all namespaces)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s l -l selector -d 'Read only pods matching this label selector' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l from -d 'Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l untrusted -d 'A namespace whose pods must all run under gVisor (repeatable)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l untrusted-selector -d 'Namespaces whose labels match this selector must run every pod under gVisor' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l fail-on -d 'Exit 1 when a finding is at or above this status' -r -f -a "fail\t''
+warn\t''"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-headers -d 'Table without headers, section titles or summary: one row per finding'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s h -l help -d 'Print help'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l context -d 'The kubeconfig context to use (default: the current context)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l project -d 'GCP project of the cluster (default: from the context\'s gke_PROJECT_LOCATION_CLUSTER)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l location -d 'Region or zone of the cluster (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l cluster -d 'GKE cluster name (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l gke-json -d 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s n -l namespace -d 'Read pods of this namespace only (default: all namespaces)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s l -l selector -d 'Read only pods matching this label selector' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s o -l output -d 'Output format' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s f -l filename -d 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s n -l namespace -d 'The namespace of the targets, and of manifests that name none' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s l -l selector -d 'Only objects whose labels match, e.g. app=web,tier!=db' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s o -l output -d 'Output format. json and yaml carry the schema kubectl-sandbox.dev/explain/v1' -r -f -a "table\t''
+json\t''
+yaml\t''
+sarif\t''"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l fail-on -d 'The verdict that makes the exit code 1' -r -f -a "blocked\t'Exit 1 when an object is blocked'
+caveat\t'Exit 1 when an object is blocked or compatible only with caveats'"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l context -d 'The kubeconfig context to use (default: the current context)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l project -d 'GCP project of the cluster (default: from the context\'s gke_PROJECT_LOCATION_CLUSTER)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l location -d 'Region or zone of the cluster (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l cluster -d 'GKE cluster name (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l gke-json -d 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s R -l recursive -d 'Descend into directories given with -f'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s A -l all-namespaces -d 'Explain the workloads of every namespace, one line each'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-headers -d 'Do not print the column headers of the table'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand version" -s h -l help -d 'Print help'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand version" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand completion" -s V -l version -d 'Print version'

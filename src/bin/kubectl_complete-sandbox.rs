@@ -1,0 +1,6 @@
+//! `kubectl_complete-sandbox`: kubectl (>= 1.26) runs it for `kubectl sandbox <TAB>` with the
+//! words typed after `sandbox`; it prints one candidate per line, then `:DIRECTIVE`.
+
+fn main() {
+    kubectl_sandbox::cli::complete_plugin::main();
+}

@@ -1,0 +1,3 @@
+//! Helpers shared by the distribution tests.
+
+pub mod loopback_api;
