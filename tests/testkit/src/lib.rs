@@ -4,3 +4,4 @@
 pub mod fake_apiserver;
 pub mod gke_mock;
 pub mod processes;
+pub mod rbac;
