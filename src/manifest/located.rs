@@ -228,8 +228,25 @@ fn budget_for(text: &str) -> serde_saphyr::Budget {
     budget
 }
 
+/// Stack for the parser's thread. Deserialising nests a few serde frames per YAML level;
+/// the parser stops at 64 levels, which needs well under this in any build, whatever the
+/// caller's own stack (a test thread has 2 MiB).
+const PARSER_STACK: usize = 64 << 20;
+
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
 pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("manifest-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_on_this_thread(text))
+            .expect("a thread can be started for the manifest parser")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn parse_on_this_thread(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
     // No snippet: errors are reported on one line as `file:line:column: message`.
     let options = serde_saphyr::options! { with_snippet: false, budget: Some(budget_for(text)) };
     let raw: Vec<Spanned<RawNode>> = serde_saphyr::from_str_multiple_with_options(text, options)?;
