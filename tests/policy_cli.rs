@@ -293,25 +293,33 @@ fn check_sees_the_applied_policy_and_its_action() {
 }
 
 #[test]
-fn check_skips_pl001_on_a_cluster_without_the_v1_api() {
-    let rig = rig();
-    rig.api.insert(namespace("tenant-a"));
-    rig.api.fail_on("validatingadmissionpolicies", 404);
-    let output = run(
-        &["check", "--no-gke", "--untrusted", "tenant-a", "-o", "json"],
-        Some(&rig.kubeconfig),
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let finding = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == "PL001")
-        .unwrap()
-        .clone();
-    assert_eq!(finding["status"], "SKIP");
-    assert!(
-        finding["fix"].as_str().unwrap().contains("1.30"),
-        "{finding:#}"
-    );
+fn check_skips_pl001_when_the_policies_cannot_be_read() {
+    for (status, hint) in [
+        (404, "1.30"),
+        (
+            403,
+            "kubectl auth can-i list validatingadmissionpolicies.admissionregistration.k8s.io",
+        ),
+    ] {
+        let rig = rig();
+        rig.api.insert(namespace("tenant-a"));
+        rig.api.fail_on("validatingadmissionpolicies", status);
+        let output = run(
+            &["check", "--no-gke", "--untrusted", "tenant-a", "-o", "json"],
+            Some(&rig.kubeconfig),
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "PL001")
+            .unwrap()
+            .clone();
+        assert_eq!(finding["status"], "SKIP", "{status}");
+        assert!(
+            finding["fix"].as_str().unwrap().contains(hint),
+            "{finding:#}"
+        );
+    }
 }

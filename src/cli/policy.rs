@@ -34,8 +34,8 @@ pub struct PolicyArgs {
     pub untrusted_selector: LabelSelector,
 
     /// What the binding does with a pod that is not sandboxed.
-    #[arg(long, value_enum, default_value_t = Action::Deny)]
-    pub action: Action,
+    #[arg(long, value_enum, default_value_t = ActionArg::Deny)]
+    pub action: ActionArg,
 
     /// Also refuse the features explain-pod reports as unsupported under GKE Sandbox.
     #[arg(long)]
@@ -51,6 +51,27 @@ pub struct PolicyArgs {
     pub apply: bool,
 }
 
+/// `--action`, the binding's `validationActions`; roll out with warn, then deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionArg {
+    /// Refuse the request.
+    Deny,
+    /// Admit it and warn the client (kubectl prints the message).
+    Warn,
+    /// Admit it and record the failure in the audit log.
+    Audit,
+}
+
+impl From<ActionArg> for Action {
+    fn from(arg: ActionArg) -> Action {
+        match arg {
+            ActionArg::Deny => Action::Deny,
+            ActionArg::Warn => Action::Warn,
+            ActionArg::Audit => Action::Audit,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Yaml,
@@ -60,7 +81,7 @@ pub enum Format {
 pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
     let set = policy::build(&PolicyOptions {
         untrusted: args.untrusted_selector.clone(),
-        action: args.action,
+        action: args.action.into(),
         strict: args.strict,
     });
     if args.apply {
@@ -70,7 +91,7 @@ pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
         );
         println!(
             "validatingadmissionpolicybinding.admissionregistration.k8s.io/{POLICY_NAME} serverside-applied ({}, namespaces matching {})",
-            args.action.validation_action(),
+            Action::from(args.action).validation_action(),
             args.untrusted_selector
         );
         return Ok(crate::exit::OK);

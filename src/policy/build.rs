@@ -20,7 +20,7 @@ pub const FIELD_MANAGER: &str = "kubectl-sandbox";
 pub const DEFAULT_UNTRUSTED_SELECTOR: &str = "kubectl-sandbox.dev/untrusted=true";
 
 /// What the binding does with a request the policy refuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Refuse the request.
     Deny,
