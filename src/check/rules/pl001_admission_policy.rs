@@ -4,7 +4,9 @@
 
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::policy::{DEFAULT_UNTRUSTED_SELECTOR, POLICY_NAME};
-use crate::snapshot::{AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceInfo, Part};
+use crate::snapshot::{
+    AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceInfo, NamespaceSelector, Part,
+};
 
 pub const RULE: Rule = Rule {
     id: "PL001",
@@ -126,34 +128,79 @@ fn namespace_outcome(
             subject,
             "untrusted, but no admission policy refuses pods without runtimeClassName: gvisor",
         )
-        .fix(fix_command(context, namespace))
+        .fix(fix_command(context, namespace, guarding))
     } else {
         Outcome::warn(
             subject,
             "untrusted, but the admission policy only warns or audits: pods without gVisor are still admitted",
         )
-        .fix(fix_command(context, namespace))
+        .fix(fix_command(context, namespace, guarding))
     };
     outcome.evidence = evidence;
     outcome
 }
 
-/// The command that installs a denying binding covering `namespace`: with the user's
-/// selector when it is what marks the namespace, else by labelling it with the default.
-fn fix_command(context: &Context, namespace: &NamespaceInfo) -> String {
-    match &context.untrusted.selector {
-        Some(selector) if selector.matches(&namespace.labels) => format!(
-            "kubectl sandbox policy --untrusted-selector '{selector}' --action deny --apply \
-             (installs or updates {POLICY_NAME})"
-        ),
-        _ => {
-            let label = DEFAULT_UNTRUSTED_SELECTOR;
-            format!(
-                "kubectl label namespace {} {label} && kubectl sandbox policy --action deny --apply \
-                 (installs or updates {POLICY_NAME})",
-                namespace.name
-            )
-        }
+/// The command that gives `namespace` a denying binding without taking it from the
+/// namespaces our binding already covers: the user's selector when it is what marks the
+/// namespace; else our binding's selector (the default label when there is none), with the
+/// namespace labelled to match it first.
+fn fix_command(
+    context: &Context,
+    namespace: &NamespaceInfo,
+    guarding: &[&AdmissionBindingInfo],
+) -> String {
+    let apply = |selector: &str| {
+        let flag = if selector == DEFAULT_UNTRUSTED_SELECTOR {
+            String::new()
+        } else {
+            format!("--untrusted-selector '{selector}' ")
+        };
+        format!(
+            "kubectl sandbox policy {flag}--action deny --apply (installs or updates {POLICY_NAME})"
+        )
+    };
+    if let Some(selector) = &context.untrusted.selector
+        && selector.matches(&namespace.labels)
+    {
+        return apply(selector.as_str());
+    }
+    let ours = guarding
+        .iter()
+        .find(|b| b.name == POLICY_NAME)
+        .and_then(|b| b.namespace_selector.clone());
+    let selector = ours.unwrap_or_else(default_selector);
+    let text = selector.to_text();
+    if selector.matches(&namespace.labels) {
+        return apply(&text);
+    }
+    if selector.match_expressions.is_empty() {
+        let labels: Vec<String> = selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        return format!(
+            "kubectl label namespace {} {} --overwrite && {}",
+            namespace.name,
+            labels.join(" "),
+            apply(&text)
+        );
+    }
+    format!(
+        "give namespace {} labels matching `{text}`, then {}",
+        namespace.name,
+        apply(&text)
+    )
+}
+
+/// [`DEFAULT_UNTRUSTED_SELECTOR`] as a namespace selector.
+fn default_selector() -> NamespaceSelector {
+    let (key, value) = DEFAULT_UNTRUSTED_SELECTOR
+        .split_once('=')
+        .expect("the default selector is key=value");
+    NamespaceSelector {
+        match_labels: [(key.to_string(), value.to_string())].into(),
+        match_expressions: Vec::new(),
     }
 }
 
@@ -162,7 +209,7 @@ mod tests {
     use super::*;
     use crate::check::rules::fixtures::*;
     use crate::check::{Status, Untrusted};
-    use crate::snapshot::{ClusterSnapshot, Gap, NamespaceSelector};
+    use crate::snapshot::{ClusterSnapshot, Gap, SelectorExpression};
     use std::collections::BTreeMap;
 
     const GVISOR: &str =
@@ -284,7 +331,44 @@ mod tests {
                 .fix
                 .as_deref()
                 .unwrap()
-                .starts_with("kubectl label namespace prod kubectl-sandbox.dev/untrusted=true && kubectl sandbox policy")
+                .starts_with("kubectl label namespace prod kubectl-sandbox.dev/untrusted=true --overwrite && kubectl sandbox policy --action deny --apply")
+        );
+    }
+
+    #[test]
+    fn the_fix_keeps_the_selector_our_binding_already_has() {
+        let s = snap(
+            vec![policy(POLICY_NAME, GVISOR)],
+            vec![binding("Deny", &[("trust", "untrusted")])],
+        );
+        let out = run_with(&RULE, &s, &by_name(&["prod"]));
+        assert_eq!(
+            out[0].fix.as_deref().unwrap(),
+            format!(
+                "kubectl label namespace prod trust=untrusted --overwrite && kubectl sandbox policy --untrusted-selector 'trust=untrusted' --action deny --apply (installs or updates {POLICY_NAME})"
+            )
+        );
+        let mut with_expression = binding("Warn", &[]);
+        with_expression
+            .namespace_selector
+            .as_mut()
+            .unwrap()
+            .match_expressions
+            .push(SelectorExpression {
+                key: "tier".into(),
+                operator: "In".into(),
+                values: vec!["tenant".into()],
+            });
+        let s = snap(vec![policy(POLICY_NAME, GVISOR)], vec![with_expression]);
+        let out = run_with(&RULE, &s, &by_name(&["prod"]));
+        assert!(
+            out[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .starts_with("give namespace prod labels matching `tier in (tenant)`, then kubectl sandbox policy --untrusted-selector 'tier in (tenant)' --action deny --apply"),
+            "{:?}",
+            out[0].fix
         );
     }
 
