@@ -2,7 +2,8 @@
 //! manifests explain-pod reads: the policy refuses what explain-pod calls blocking or
 //! unsupported and admits the rest, so the two cannot drift apart.
 //!
-//! The evaluation follows the API server's order: `object` is the request's object, the
+//! The evaluation follows the API server's order: `object` is the request's object and
+//! `namespaceObject` its namespace (marked untrusted unless a test says otherwise); the
 //! policy's `variables` are evaluated in order into `variables`, then the
 //! `matchConditions`, then each validation. An evaluation error is a test failure: the
 //! `has()` guards must keep absent fields from erroring.
@@ -16,6 +17,7 @@ use kubectl_sandbox::manifest::parse_objects;
 use kubectl_sandbox::policy::{
     self, Action, DEFAULT_UNTRUSTED_SELECTOR, PolicyOptions, cel::STRICT,
 };
+use kubectl_sandbox::snapshot::NamespaceInfo;
 use serde_json::{Value, json};
 
 const FIXTURES: &[&str] = &[
@@ -46,12 +48,30 @@ fn eval(context: &Context, expression: &str) -> Cel {
         .unwrap_or_else(|e| panic!("`{expression}` failed to evaluate: {e:?}"))
 }
 
-/// The messages of the validations `object` fails; None when a match condition leaves the
-/// object alone.
+/// The namespace the objects are created in: marked untrusted, nothing else.
+fn untrusted_namespace() -> Value {
+    namespace_with(json!({"kubectl-sandbox.dev/untrusted": "true"}))
+}
+
+fn namespace_with(labels: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tenant", "labels": labels}})
+}
+
 fn refusals(policy: &ValidatingAdmissionPolicy, object: &Value) -> Option<Vec<String>> {
+    refusals_in(policy, object, &untrusted_namespace())
+}
+
+/// The messages of the validations `object` fails when created in `namespace`; None when
+/// a match condition leaves the object alone.
+fn refusals_in(
+    policy: &ValidatingAdmissionPolicy,
+    object: &Value,
+    namespace: &Value,
+) -> Option<Vec<String>> {
     let spec = policy.spec.as_ref().unwrap();
     let mut context = Context::default();
     context.add_variable("object", object).unwrap();
+    context.add_variable("namespaceObject", namespace).unwrap();
     let mut variables = serde_json::Map::new();
     context
         .add_variable("variables", Value::Object(variables.clone()))
@@ -81,7 +101,12 @@ fn refusals(policy: &ValidatingAdmissionPolicy, object: &Value) -> Option<Vec<St
 
 /// The explain rule IDs of the `--strict` validations `object` fails.
 fn strict_refusals(object: &Value) -> BTreeSet<&'static str> {
-    let failed = refusals(&admission_policy(true), object).expect("the object is matched");
+    strict_refusals_in(object, &untrusted_namespace())
+}
+
+fn strict_refusals_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
+    let failed =
+        refusals_in(&admission_policy(true), object, namespace).expect("the object is matched");
     STRICT
         .iter()
         .filter(|rule| failed.iter().any(|m| m == rule.message))
@@ -89,11 +114,25 @@ fn strict_refusals(object: &Value) -> BTreeSet<&'static str> {
         .collect()
 }
 
-/// The `--strict` rule IDs explain-pod reports as blocking or unsupported for `object`.
 fn explain_blockers(object: &Value) -> BTreeSet<&'static str> {
+    explain_blockers_in(object, &untrusted_namespace())
+}
+
+/// The `--strict` rule IDs explain-pod reports as blocking or unsupported for `object`,
+/// knowing the labels of its namespace as a live run does.
+fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
     let strict: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
     let workload = Workload::from_value(object).unwrap().expect("a workload");
-    explain::explain(&workload, None, &explain::Context::offline())
+    let name = object["metadata"]["namespace"].as_str().unwrap_or("tenant");
+    let namespaces = [NamespaceInfo {
+        name: name.to_string(),
+        labels: serde_json::from_value(namespace["metadata"]["labels"].clone()).unwrap(),
+    }];
+    let context = explain::Context {
+        namespaces: Some(&namespaces),
+        ..explain::Context::offline()
+    };
+    explain::explain(&workload, Some(name), &context)
         .findings
         .into_iter()
         .filter(|f| matches!(f.effect, Effect::Blocks | Effect::Unsupported))
@@ -336,6 +375,32 @@ fn each_strict_feature_is_refused_alone_and_its_harmless_value_admitted() {
     }
     let all: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
     assert_eq!(covered, all, "every --strict rule has a case");
+}
+
+#[test]
+fn an_istio_injected_namespace_refuses_workloads_that_do_not_opt_out() {
+    let deployment = |labels: Value| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w"},
+               "spec": {"template": {"metadata": {"labels": labels},
+                                     "spec": {"runtimeClassName": "gvisor", "containers": [{"name": "c"}]}}}})
+    };
+    let injected = [
+        namespace_with(json!({"istio-injection": "enabled"})),
+        namespace_with(json!({"istio.io/rev": "asm-1-24"})),
+    ];
+    let istio = BTreeSet::from(["EP002"]);
+    for namespace in &injected {
+        let plain = deployment(json!({"app": "w"}));
+        assert_eq!(strict_refusals_in(&plain, namespace), istio, "{namespace}");
+        assert_eq!(explain_blockers_in(&plain, namespace), istio, "{namespace}");
+        let opted_out = deployment(json!({"sidecar.istio.io/inject": "false"}));
+        assert_eq!(strict_refusals_in(&opted_out, namespace), BTreeSet::new());
+        assert_eq!(explain_blockers_in(&opted_out, namespace), BTreeSet::new());
+    }
+    let disabled = namespace_with(json!({"istio-injection": "disabled"}));
+    let plain = deployment(json!({}));
+    assert_eq!(strict_refusals_in(&plain, &disabled), BTreeSet::new());
+    assert_eq!(explain_blockers_in(&plain, &disabled), BTreeSet::new());
 }
 
 #[test]

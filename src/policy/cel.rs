@@ -64,10 +64,17 @@ pub struct StrictRule {
 /// Accelerators (EP001) are left out: GPUs are supported from some GKE versions on, which
 /// admission cannot know.
 pub const STRICT: &[StrictRule] = &[
+    // The sidecar once injected (a Pod: mutating webhooks run before validation), or the
+    // namespace label that will inject it (a workload), unless the pod template opts out.
     StrictRule {
         explain_rule: "EP002",
         expression: "!variables.containers.exists(c, c.name == 'istio-proxy') && \
-                     !(has(variables.podMetadata.annotations) && 'sidecar.istio.io/status' in variables.podMetadata.annotations)",
+                     !(has(variables.podMetadata.annotations) && 'sidecar.istio.io/status' in variables.podMetadata.annotations) && \
+                     !(namespaceObject != null && has(namespaceObject.metadata.labels) && \
+                     (('istio-injection' in namespaceObject.metadata.labels && namespaceObject.metadata.labels['istio-injection'] == 'enabled') || \
+                     'istio.io/rev' in namespaceObject.metadata.labels) && \
+                     !(has(variables.podMetadata.labels) && 'sidecar.istio.io/inject' in variables.podMetadata.labels && \
+                     variables.podMetadata.labels['sidecar.istio.io/inject'] == 'false'))",
         message: "GKE Sandbox does not support Istio sidecars (EP002): label the pod sidecar.istio.io/inject: \"false\"",
     },
     StrictRule {
