@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Capture the cluster''s snapshot (evidence for auditors; `check --from FILE` later)')
             [CompletionResult]::new('explain-pod', 'explain-pod', [CompletionResultType]::ParameterValue, 'Explain, field by field, what stops a workload from running under GKE Sandbox')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Print or apply an admission policy that requires gVisor in untrusted namespaces')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)')
             break
@@ -109,6 +110,22 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Explain the workloads of every namespace, one line each')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Do not print the column headers of the table')
             [CompletionResult]::new('--no-gke', '--no-gke', [CompletionResultType]::ParameterName, 'Do not ask GKE at all: node-pool checks are reported as SKIP')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sandbox;policy' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 waits forever')
+            [CompletionResult]::new('--untrusted-selector', '--untrusted-selector', [CompletionResultType]::ParameterName, 'Namespaces whose labels match this selector get the policy')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'What the binding does with a pod that is not sandboxed')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the printed objects')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the printed objects')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Also refuse the features explain-pod reports as unsupported under GKE Sandbox')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

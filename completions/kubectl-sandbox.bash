@@ -25,6 +25,9 @@ _kubectl__sandbox() {
             kubectl__sandbox,explain-pod)
                 cmd="kubectl__sandbox__subcmd__explain__subcmd__pod"
                 ;;
+            kubectl__sandbox,policy)
+                cmd="kubectl__sandbox__subcmd__policy"
+                ;;
             kubectl__sandbox,snapshot)
                 cmd="kubectl__sandbox__subcmd__snapshot"
                 ;;
@@ -38,7 +41,7 @@ _kubectl__sandbox() {
 
     case "${cmd}" in
         kubectl__sandbox)
-            opts="-h -V --help --version check snapshot explain-pod version completion"
+            opts="-h -V --help --version check snapshot explain-pod policy version completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,6 +227,48 @@ _kubectl__sandbox() {
                     ;;
                 --gcloud-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__sandbox__subcmd__policy)
+            opts="-o -h -V --kubeconfig --context --request-timeout --untrusted-selector --action --strict --output --apply --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --untrusted-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -W "deny warn audit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
                     return 0
                     ;;
                 *)

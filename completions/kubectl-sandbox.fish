@@ -29,6 +29,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -s V -l ve
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "check" -d 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "snapshot" -d 'Capture the cluster\'s snapshot (evidence for auditors; `check --from FILE` later)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "explain-pod" -d 'Explain, field by field, what stops a workload from running under GKE Sandbox'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "policy" -d 'Print or apply an admission policy that requires gVisor in untrusted namespaces'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "version" -d 'Print the version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "completion" -d 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -93,6 +94,19 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l context -d 'The kubeconfig context to use (default: the current context)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l untrusted-selector -d 'Namespaces whose labels match this selector get the policy' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l action -d 'What the binding does with a pod that is not sandboxed' -r -f -a "deny\t'Refuse the request'
+warn\t'Admit it and warn the client (kubectl prints the message)'
+audit\t'Admit it and record the failure in the audit log'"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s o -l output -d 'Output format of the printed objects' -r -f -a "yaml\t''
+json\t''"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l strict -d 'Also refuse the features explain-pod reports as unsupported under GKE Sandbox'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l apply -d 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand version" -s h -l help -d 'Print help'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand version" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand completion" -s h -l help -d 'Print help'

@@ -39,6 +39,39 @@ impl LabelSelector {
     }
 }
 
+impl LabelSelector {
+    /// The selector as a `metav1.LabelSelector`: equalities become `matchLabels`, the rest
+    /// `matchExpressions` (`k!=v` is `NotIn [v]`, which also matches an absent key).
+    pub fn to_k8s(&self) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+        let expression = |key: &str, operator: &str, values: &[String]| LabelSelectorRequirement {
+            key: key.to_string(),
+            operator: operator.to_string(),
+            values: (!values.is_empty()).then(|| values.to_vec()),
+        };
+        let mut labels = BTreeMap::new();
+        let mut expressions = Vec::new();
+        for requirement in &self.requirements {
+            match requirement {
+                Requirement::Equals(k, v) => {
+                    labels.insert(k.clone(), v.clone());
+                }
+                Requirement::NotEquals(k, v) => {
+                    expressions.push(expression(k, "NotIn", std::slice::from_ref(v)))
+                }
+                Requirement::Exists(k) => expressions.push(expression(k, "Exists", &[])),
+                Requirement::NotExists(k) => expressions.push(expression(k, "DoesNotExist", &[])),
+                Requirement::In(k, vs) => expressions.push(expression(k, "In", vs)),
+                Requirement::NotIn(k, vs) => expressions.push(expression(k, "NotIn", vs)),
+            }
+        }
+        k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+            match_labels: (!labels.is_empty()).then_some(labels),
+            match_expressions: (!expressions.is_empty()).then_some(expressions),
+        }
+    }
+}
+
 impl fmt::Display for LabelSelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -196,6 +229,30 @@ mod tests {
         assert!(!sel("tier notin (tenant,sandbox)").matches(&l));
         assert!(sel("tier in (tenant),other notin (x)").matches(&l));
         assert!(!sel("absent in (a)").matches(&l));
+    }
+
+    #[test]
+    fn converts_to_a_kubernetes_label_selector() {
+        let k8s = sel("a=1,b!=2,c,!d,e in (x,y),f notin (z)").to_k8s();
+        assert_eq!(k8s.match_labels.unwrap(), labels(&[("a", "1")]));
+        let expressions: Vec<(String, String, Vec<String>)> = k8s
+            .match_expressions
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key, e.operator, e.values.unwrap_or_default()))
+            .collect();
+        let expected = [
+            ("b", "NotIn", vec!["2"]),
+            ("c", "Exists", vec![]),
+            ("d", "DoesNotExist", vec![]),
+            ("e", "In", vec!["x", "y"]),
+            ("f", "NotIn", vec!["z"]),
+        ];
+        assert_eq!(expressions.len(), expected.len());
+        for (got, (k, op, vs)) in expressions.iter().zip(expected) {
+            assert_eq!((got.0.as_str(), got.1.as_str()), (k, op));
+            assert_eq!(got.2, vs);
+        }
     }
 
     #[test]

@@ -15,6 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::gke::GkeCluster;
 
+mod admission;
+
+pub use admission::{
+    AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceSelector, SelectorExpression,
+};
+
 /// Version tag written into every snapshot; bump on an incompatible change.
 pub const SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/snapshot/v1";
 
@@ -45,6 +51,12 @@ pub struct ClusterSnapshot {
     pub nodes: Part<Vec<NodeInfo>>,
     pub namespaces: Part<Vec<NamespaceInfo>>,
     pub pods: Part<Vec<PodInfo>>,
+    /// ValidatingAdmissionPolicies (check's PL001); absent from older snapshots.
+    #[serde(default = "admission::not_captured")]
+    pub admission_policies: Part<Vec<AdmissionPolicyInfo>>,
+    /// ValidatingAdmissionPolicyBindings (check's PL001); absent from older snapshots.
+    #[serde(default = "admission::not_captured")]
+    pub admission_bindings: Part<Vec<AdmissionBindingInfo>>,
 }
 
 /// A piece of the snapshot that was either read or could not be.
@@ -183,6 +195,8 @@ impl ClusterSnapshot {
             nodes: Part::Unknown(reason.clone()),
             namespaces: Part::Unknown(reason.clone()),
             pods: Part::Unknown(reason.clone()),
+            admission_policies: Part::Unknown(reason.clone()),
+            admission_bindings: Part::Unknown(reason.clone()),
         }
     }
 

@@ -63,7 +63,11 @@ fn the_demo_snapshot_finds_the_planted_problems() {
     );
     assert_eq!(
         ids_with_status(&report, "WARN"),
-        ["NP006 cluster prod-eu", "CL002 sandbox nodes"]
+        [
+            "NP006 cluster prod-eu",
+            "CL002 sandbox nodes",
+            "PL001 namespace ci-runners"
+        ]
     );
     assert_eq!(report["summary"]["fail"], 3);
     assert_eq!(report["exit_code"], 1);
@@ -146,7 +150,7 @@ fn the_table_is_plain_when_not_a_terminal_and_ends_with_the_summary() {
     let last = text.lines().last().unwrap();
     assert_eq!(
         last,
-        "prod-eu (europe-west1, context prod-eu): 3 fail, 2 warn, 9 pass, 7 info, 0 skip; exit 1 (--fail-on fail)"
+        "prod-eu (europe-west1, context prod-eu): 3 fail, 3 warn, 12 pass, 7 info, 0 skip; exit 1 (--fail-on fail)"
     );
     let no_headers = stdout(&run(&["check", "--from", DEMO, "--no-headers"]));
     assert!(

@@ -241,9 +241,20 @@ fn snapshot() -> impl Strategy<Value = ClusterSnapshot> {
         part(prop::collection::vec(namespace, 0..5)),
         part(prop::collection::vec(pod, 0..12)),
         prop::option::of(word()),
+        part(Just(Vec::new())),
+        part(Just(Vec::new())),
     )
         .prop_map(
-            |(gke, runtime_classes, nodes, namespaces, pods, scope)| ClusterSnapshot {
+            |(
+                gke,
+                runtime_classes,
+                nodes,
+                namespaces,
+                pods,
+                scope,
+                admission_policies,
+                admission_bindings,
+            )| ClusterSnapshot {
                 schema: SNAPSHOT_SCHEMA.into(),
                 captured_at: None,
                 context: None,
@@ -253,6 +264,8 @@ fn snapshot() -> impl Strategy<Value = ClusterSnapshot> {
                 nodes,
                 namespaces,
                 pods,
+                admission_policies,
+                admission_bindings,
             },
         )
 }

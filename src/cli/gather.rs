@@ -101,7 +101,10 @@ pub(super) async fn read_live(
     let scope = scope(&connection);
     let cancel_gcloud = Arc::new(AtomicBool::new(false));
     let gke = start_gke(source, &connection.cluster, Arc::clone(&cancel_gcloud));
-    let reads = k8s::read_cluster(&connection, &scope, pod_selector).await;
+    let (reads, admission) = tokio::join!(
+        k8s::read_cluster(&connection, &scope, pod_selector),
+        k8s::read_admission(&connection),
+    );
     if let Some(gap) = reads.unreachable() {
         // No audit without the cluster: stop gcloud now rather than wait for its answer.
         cancel_gcloud.store(true, Ordering::SeqCst);
@@ -124,6 +127,8 @@ pub(super) async fn read_live(
         nodes: reads.nodes,
         namespaces: reads.namespaces,
         pods: reads.pods,
+        admission_policies: admission.policies,
+        admission_bindings: admission.bindings,
     };
     Ok((connection, snapshot))
 }

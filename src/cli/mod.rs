@@ -9,6 +9,7 @@ pub mod explain_pod;
 mod gather;
 pub mod generated;
 pub mod kube_args;
+mod policy;
 mod snapshot_cmd;
 mod source_args;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Snapshot(snapshot_cmd::SnapshotArgs),
     /// Explain, field by field, what stops a workload from running under GKE Sandbox.
     ExplainPod(explain_pod::ExplainPodArgs),
+    /// Print or apply an admission policy that requires gVisor in untrusted namespaces.
+    Policy(policy::PolicyArgs),
     /// Print the version.
     Version,
     /// Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish).
@@ -57,6 +60,7 @@ pub fn main() -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::ExplainPod(args) => Ok(explain_pod::run(&args)),
+        Command::Policy(args) => policy::run(&args),
         Command::Version => {
             println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
             Ok(crate::exit::OK)

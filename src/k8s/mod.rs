@@ -5,6 +5,7 @@
 //! [`Gap`](crate::snapshot::Gap) saying why not and what to do. [`read_list`] is the
 //! paged, trimmed, error-classifying list the readers share.
 
+mod admission;
 mod connect;
 mod failure;
 mod kubeconfig;
@@ -12,6 +13,7 @@ mod list;
 mod read;
 mod trim;
 
+pub use admission::{AdmissionReads, read_admission};
 pub use connect::{ConnectError, Connection, connect};
 pub use failure::{ListScope, ReadFailure};
 pub use list::{PAGE_SIZE, list_all, read_list};

@@ -24,6 +24,8 @@ pub fn snapshot() -> ClusterSnapshot {
         ]),
         namespaces: Part::Known(vec![]),
         pods: Part::Known(vec![]),
+        admission_policies: Part::Known(vec![]),
+        admission_bindings: Part::Known(vec![]),
     }
 }
 

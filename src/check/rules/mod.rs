@@ -15,6 +15,7 @@ mod np003_ordinary_pool_kept;
 mod np004_default_pool_not_sandbox;
 mod np005_sandbox_pool_version;
 mod np006_logging_monitoring;
+mod pl001_admission_policy;
 mod wl001_untrusted_sandboxed;
 mod wl002_namespace_coverage;
 
@@ -35,6 +36,7 @@ pub const ALL: &[Rule] = &[
     cl004_pending_sandboxed_pods::RULE,
     wl001_untrusted_sandboxed::RULE,
     wl002_namespace_coverage::RULE,
+    pl001_admission_policy::RULE,
 ];
 
 /// The GKE cluster when it is known and Standard: node-pool rules apply only then

@@ -1,0 +1,172 @@
+//! `kubectl sandbox policy`: print the admission policy that requires gVisor in untrusted
+//! namespaces, or install it with server-side apply (`--apply`).
+
+use clap::{Args, ValueEnum};
+use k8s_openapi::api::admissionregistration::v1::{
+    ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+};
+use kube::Api;
+use kube::api::{Patch, PatchParams};
+
+use super::CliError;
+use super::kube_args::KubeArgs;
+use crate::policy::{
+    self, Action, DEFAULT_UNTRUSTED_SELECTOR, FIELD_MANAGER, POLICY_NAME, PolicyOptions, PolicySet,
+};
+use crate::selector::LabelSelector;
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Roll out with --action warn first, then --action deny.\n\n\
+    Examples:\n  \
+    kubectl sandbox policy > require-gvisor.yaml\n  \
+    kubectl sandbox policy --action warn --apply\n  \
+    kubectl sandbox policy --untrusted-selector trust=untrusted --strict --apply\n\n\
+    Exit codes: 0 printed or applied, 2 bad flag or the cluster refused (older than 1.30, \
+    RBAC, conflict; nothing is changed when the dry run fails), 3 cluster unreachable."
+)]
+pub struct PolicyArgs {
+    #[command(flatten)]
+    pub kube: KubeArgs,
+
+    /// Namespaces whose labels match this selector get the policy.
+    #[arg(long, value_name = "SELECTOR", default_value = DEFAULT_UNTRUSTED_SELECTOR)]
+    pub untrusted_selector: LabelSelector,
+
+    /// What the binding does with a pod that is not sandboxed.
+    #[arg(long, value_enum, default_value_t = ActionArg::Deny)]
+    pub action: ActionArg,
+
+    /// Also refuse the features explain-pod reports as unsupported under GKE Sandbox.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Output format of the printed objects.
+    #[arg(short = 'o', long, value_enum, default_value_t = Format::Yaml, conflicts_with = "apply")]
+    pub output: Format,
+
+    /// Install or update both objects (server-side apply, field manager kubectl-sandbox,
+    /// after a server dry run of both).
+    #[arg(long)]
+    pub apply: bool,
+}
+
+/// `--action`, the binding's `validationActions`; roll out with warn, then deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionArg {
+    /// Refuse the request.
+    Deny,
+    /// Admit it and warn the client (kubectl prints the message).
+    Warn,
+    /// Admit it and record the failure in the audit log.
+    Audit,
+}
+
+impl From<ActionArg> for Action {
+    fn from(arg: ActionArg) -> Action {
+        match arg {
+            ActionArg::Deny => Action::Deny,
+            ActionArg::Warn => Action::Warn,
+            ActionArg::Audit => Action::Audit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
+    let set = policy::build(&PolicyOptions {
+        untrusted: args.untrusted_selector.clone(),
+        action: args.action.into(),
+        strict: args.strict,
+    });
+    if args.apply {
+        super::gather::block_on(apply(&args.kube, &set))?;
+        println!(
+            "validatingadmissionpolicy.admissionregistration.k8s.io/{POLICY_NAME} serverside-applied"
+        );
+        println!(
+            "validatingadmissionpolicybinding.admissionregistration.k8s.io/{POLICY_NAME} serverside-applied ({}, namespaces matching {})",
+            Action::from(args.action).validation_action(),
+            args.untrusted_selector
+        );
+        return Ok(crate::exit::OK);
+    }
+    let text = match args.output {
+        Format::Yaml => policy::render::yaml(&set),
+        Format::Json => policy::render::json(&set),
+    };
+    print!("{text}");
+    Ok(crate::exit::OK)
+}
+
+/// Checks the version, dry-runs both objects, then applies both: a refusal of either is
+/// found before anything changes.
+async fn apply(kube: &KubeArgs, set: &PolicySet) -> Result<(), CliError> {
+    let connection = crate::k8s::connect(kube)
+        .await
+        .map_err(|e| CliError::unreachable(e.to_string()))?;
+    let version = connection.client.apiserver_version().await.map_err(|e| {
+        CliError::unreachable(format!(
+            "could not read the version of the API server at {}: {e}",
+            connection.server
+        ))
+    })?;
+    policy::supports_policies(&version.git_version).map_err(|why| {
+        CliError::usage(format!("{why}: nothing was applied")).hint(
+            "upgrade the control plane to 1.30 or later; until then `kubectl sandbox check` \
+             finds unsandboxed pods after the fact",
+        )
+    })?;
+    let policies = Api::<ValidatingAdmissionPolicy>::all(connection.client.clone());
+    let bindings = Api::<ValidatingAdmissionPolicyBinding>::all(connection.client.clone());
+    let params = PatchParams::apply(FIELD_MANAGER);
+    for dry_run in [true, false] {
+        let params = if dry_run {
+            params.clone().dry_run()
+        } else {
+            params.clone()
+        };
+        policies
+            .patch(POLICY_NAME, &params, &Patch::Apply(&set.policy))
+            .await
+            .map_err(|e| refused("validatingadmissionpolicies", dry_run, &e))?;
+        bindings
+            .patch(POLICY_NAME, &params, &Patch::Apply(&set.binding))
+            .await
+            .map_err(|e| refused("validatingadmissionpolicybindings", dry_run, &e))?;
+    }
+    Ok(())
+}
+
+fn refused(resource: &str, dry_run: bool, error: &kube::Error) -> CliError {
+    let when = if dry_run {
+        "the server dry run refused"
+    } else {
+        "the server refused"
+    };
+    let changed = if dry_run {
+        "nothing was changed"
+    } else {
+        "the dry run had passed; run again"
+    };
+    let message =
+        format!("{when} {resource}.admissionregistration.k8s.io/{POLICY_NAME}: {error}; {changed}");
+    match error {
+        kube::Error::Api(status) if status.code == 403 => CliError::usage(message).hint(format!(
+            "ask a cluster admin for RBAC permission to patch {resource}.admissionregistration.k8s.io \
+             (`kubectl auth can-i patch {resource}.admissionregistration.k8s.io`), or give them \
+             the output of `kubectl sandbox policy`"
+        )),
+        kube::Error::Api(status) if status.code == 409 => CliError::usage(message).hint(
+            "another field manager owns these fields: compare with \
+             `kubectl get validatingadmissionpolicy,validatingadmissionpolicybinding -o yaml`",
+        ),
+        kube::Error::Api(_) => CliError::usage(message),
+        _ => CliError::unreachable(message),
+    }
+}

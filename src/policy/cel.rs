@@ -1,0 +1,160 @@
+//! The policy's CEL, as named constants. Only standard CEL (`has`, `all`, `exists`,
+//! `size`, `in`, `startsWith`, the ternary) is used, so the interpreter the tests run
+//! (`tests/policy_cel.rs`) and the API server read the expressions the same way.
+//!
+//! Every expression reads the pod spec through `variables.podSpec`, whatever the kind:
+//! `object.spec` for a Pod, `object.spec.jobTemplate.spec.template.spec` for a CronJob and
+//! `object.spec.template.spec` for the other workloads. Absent fields are guarded with
+//! `has()` so a pod that does not mention a feature is never an evaluation error.
+
+/// A CEL variable: evaluated once per request, read as `variables.NAME`.
+pub struct CelVariable {
+    pub name: &'static str,
+    pub expression: &'static str,
+}
+
+/// The variables, in evaluation order: later ones read earlier ones.
+pub const VARIABLES: &[CelVariable] = &[
+    CelVariable {
+        name: "podSpec",
+        expression: "object.kind == 'Pod' ? object.spec : \
+                     (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : \
+                     object.spec.template.spec)",
+    },
+    CelVariable {
+        name: "podMetadata",
+        expression: "object.kind == 'Pod' ? object.metadata : \
+                     (object.kind == 'CronJob' ? \
+                     (has(object.spec.jobTemplate.spec.template.metadata) ? object.spec.jobTemplate.spec.template.metadata : {}) : \
+                     (has(object.spec.template.metadata) ? object.spec.template.metadata : {}))",
+    },
+    // Init and ephemeral containers count like containers (gke-sandbox.md).
+    CelVariable {
+        name: "containers",
+        expression: "(has(variables.podSpec.containers) ? variables.podSpec.containers : []) + \
+                     (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + \
+                     (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])",
+    },
+];
+
+/// Objects being deleted are left alone: removing a finalizer from an old, unsandboxed
+/// Deployment is an UPDATE, and refusing it would wedge the deletion.
+pub const NOT_BEING_DELETED: &str = "!has(object.metadata.deletionTimestamp)";
+
+/// The rule every policy carries: the pod asks for RuntimeClass `gvisor`.
+pub const RUNTIME_CLASS_GVISOR: &str =
+    "has(variables.podSpec.runtimeClassName) && variables.podSpec.runtimeClassName == 'gvisor'";
+
+pub const RUNTIME_CLASS_MESSAGE: &str = "namespaces marked untrusted run pods under GKE Sandbox only: \
+     set runtimeClassName: gvisor in the pod spec (spec.template.spec for Deployments, \
+     StatefulSets, DaemonSets, ReplicaSets and Jobs; spec.jobTemplate.spec.template.spec for \
+     CronJobs); check it first with `kubectl sandbox explain-pod -f FILE`";
+
+/// One `--strict` rule: a feature explain-pod reports as blocking or unsupported, refused
+/// at admission. `explain_rule` is the explain-pod rule it mirrors; the tests hold the two
+/// to the same verdict on the same fixtures.
+pub struct StrictRule {
+    pub explain_rule: &'static str,
+    /// Passes when the pod does not use the feature.
+    pub expression: &'static str,
+    pub message: &'static str,
+}
+
+/// Adding a `--strict` rule is one entry here (and the explain rule it mirrors).
+/// Accelerators (EP001) are left out: GPUs are supported from some GKE versions on, which
+/// admission cannot know.
+pub const STRICT: &[StrictRule] = &[
+    // The sidecar once injected (a Pod: mutating webhooks run before validation), or the
+    // namespace label that will inject it (a workload), unless the pod template opts out.
+    StrictRule {
+        explain_rule: "EP002",
+        expression: "!variables.containers.exists(c, c.name == 'istio-proxy') && \
+                     !(has(variables.podMetadata.annotations) && 'sidecar.istio.io/status' in variables.podMetadata.annotations) && \
+                     !(namespaceObject != null && has(namespaceObject.metadata.labels) && \
+                     (('istio-injection' in namespaceObject.metadata.labels && namespaceObject.metadata.labels['istio-injection'] == 'enabled') || \
+                     'istio.io/rev' in namespaceObject.metadata.labels) && \
+                     !(has(variables.podMetadata.labels) && 'sidecar.istio.io/inject' in variables.podMetadata.labels && \
+                     variables.podMetadata.labels['sidecar.istio.io/inject'] == 'false'))",
+        message: "GKE Sandbox does not support Istio sidecars (EP002): label the pod sidecar.istio.io/inject: \"false\"",
+    },
+    StrictRule {
+        explain_rule: "EP003",
+        expression: "!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.hostPath))",
+        message: "GKE Sandbox does not support hostPath volumes (EP003): use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim",
+    },
+    StrictRule {
+        explain_rule: "EP004",
+        expression: "!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && \
+                     !(has(variables.podSpec.hostPID) && variables.podSpec.hostPID) && \
+                     !(has(variables.podSpec.hostIPC) && variables.podSpec.hostIPC)",
+        message: "GKE Sandbox does not support host namespaces (EP004): remove hostNetwork, hostPID and hostIPC",
+    },
+    StrictRule {
+        explain_rule: "EP005",
+        expression: "variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged))",
+        message: "GKE Sandbox does not support privileged containers (EP005): drop privileged: true",
+    },
+    StrictRule {
+        explain_rule: "EP006",
+        expression: "variables.containers.all(c, !has(c.volumeDevices) || size(c.volumeDevices) == 0)",
+        message: "GKE Sandbox does not support volumeDevices (EP006): mount the volume as a filesystem",
+    },
+    StrictRule {
+        explain_rule: "EP007",
+        expression: "!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.seccompProfile) && \
+                     variables.podSpec.securityContext.seccompProfile.type != 'Unconfined') && \
+                     variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.seccompProfile) && \
+                     c.securityContext.seccompProfile.type != 'Unconfined'))",
+        message: "GKE Sandbox does not support seccomp profiles (EP007): remove seccompProfile; gVisor filters system calls itself",
+    },
+    StrictRule {
+        explain_rule: "EP008",
+        expression: "!(has(variables.podMetadata.annotations) && variables.podMetadata.annotations.exists(k, \
+                     k.startsWith('container.apparmor.security.beta.kubernetes.io/') && \
+                     variables.podMetadata.annotations[k] != 'unconfined')) && \
+                     !(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.appArmorProfile) && \
+                     variables.podSpec.securityContext.appArmorProfile.type != 'Unconfined') && \
+                     variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.appArmorProfile) && \
+                     c.securityContext.appArmorProfile.type != 'Unconfined'))",
+        message: "GKE Sandbox does not support AppArmor profiles (EP008): remove the AppArmor annotation or appArmorProfile",
+    },
+    StrictRule {
+        explain_rule: "EP009",
+        expression: "[variables.podSpec].all(s, !(has(s.securityContext) && has(s.securityContext.seLinuxOptions) && \
+                     (has(s.securityContext.seLinuxOptions.level) || has(s.securityContext.seLinuxOptions.role) || \
+                     has(s.securityContext.seLinuxOptions.type) || has(s.securityContext.seLinuxOptions.user)))) && \
+                     variables.containers.all(s, !(has(s.securityContext) && has(s.securityContext.seLinuxOptions) && \
+                     (has(s.securityContext.seLinuxOptions.level) || has(s.securityContext.seLinuxOptions.role) || \
+                     has(s.securityContext.seLinuxOptions.type) || has(s.securityContext.seLinuxOptions.user))))",
+        message: "GKE Sandbox does not support SELinux options (EP009): remove seLinuxOptions",
+    },
+    StrictRule {
+        explain_rule: "EP010",
+        expression: "!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.sysctls) && \
+                     size(variables.podSpec.securityContext.sysctls) > 0)",
+        message: "GKE Sandbox does not support sysctls (EP010): remove securityContext.sysctls",
+    },
+    StrictRule {
+        explain_rule: "EP011",
+        expression: "variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && \
+                     !c.securityContext.allowPrivilegeEscalation))",
+        message: "GKE Sandbox does not support NoNewPrivileges (EP011): remove allowPrivilegeEscalation: false",
+    },
+    StrictRule {
+        explain_rule: "EP012",
+        expression: "variables.containers.all(c, !has(c.volumeMounts) || \
+                     c.volumeMounts.all(m, !has(m.mountPropagation) || m.mountPropagation != 'Bidirectional'))",
+        message: "GKE Sandbox does not support Bidirectional mount propagation (EP012): use None or HostToContainer",
+    },
+    StrictRule {
+        explain_rule: "EP013",
+        expression: "!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.fsGroup))",
+        message: "GKE Sandbox rejects fsGroup (EP013): remove securityContext.fsGroup",
+    },
+    StrictRule {
+        explain_rule: "EP014",
+        expression: "variables.containers.all(c, !(has(c.securityContext) && has(c.securityContext.procMount) && \
+                     c.securityContext.procMount != 'Default'))",
+        message: "GKE Sandbox does not support procMount (EP014): remove procMount or set it to Default",
+    },
+];

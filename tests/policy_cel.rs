@@ -1,0 +1,450 @@
+//! The policy's CEL, evaluated with a CEL interpreter (the `cel` crate) against the same
+//! manifests explain-pod reads: the policy refuses what explain-pod calls blocking or
+//! unsupported and admits the rest, so the two cannot drift apart.
+//!
+//! The evaluation follows the API server's order: `object` is the request's object and
+//! `namespaceObject` its namespace (marked untrusted unless a test says otherwise); the
+//! policy's `variables` are evaluated in order into `variables`, then the
+//! `matchConditions`, then each validation. An evaluation error is a test failure: the
+//! `has()` guards must keep absent fields from erroring.
+
+use std::collections::BTreeSet;
+
+use cel::{Context, Program, Value as Cel};
+use k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicy;
+use kubectl_sandbox::explain::{self, Effect, Workload};
+use kubectl_sandbox::manifest::parse_objects;
+use kubectl_sandbox::policy::{
+    self, Action, DEFAULT_UNTRUSTED_SELECTOR, PolicyOptions, cel::STRICT,
+};
+use kubectl_sandbox::snapshot::NamespaceInfo;
+use serde_json::{Value, json};
+
+const FIXTURES: &[&str] = &[
+    "cronjob-privileged-init.yaml",
+    "gpu-job.yaml",
+    "istio-pod.yaml",
+    "microservice-deployment.yaml",
+    "mixed-multidoc.yaml",
+    "nginx-deployment.yaml",
+    "node-exporter-daemonset.yaml",
+    "redis-statefulset.json",
+];
+
+fn admission_policy(strict: bool) -> ValidatingAdmissionPolicy {
+    policy::build(&PolicyOptions {
+        untrusted: DEFAULT_UNTRUSTED_SELECTOR.parse().unwrap(),
+        action: Action::Deny,
+        strict,
+    })
+    .policy
+}
+
+fn eval(context: &Context, expression: &str) -> Cel {
+    let program = Program::compile(expression)
+        .unwrap_or_else(|e| panic!("`{expression}` does not compile: {e:?}"));
+    program
+        .execute(context)
+        .unwrap_or_else(|e| panic!("`{expression}` failed to evaluate: {e:?}"))
+}
+
+/// The namespace the objects are created in: marked untrusted, nothing else.
+fn untrusted_namespace() -> Value {
+    namespace_with(json!({"kubectl-sandbox.dev/untrusted": "true"}))
+}
+
+fn namespace_with(labels: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tenant", "labels": labels}})
+}
+
+fn refusals(policy: &ValidatingAdmissionPolicy, object: &Value) -> Option<Vec<String>> {
+    refusals_in(policy, object, &untrusted_namespace())
+}
+
+/// The messages of the validations `object` fails when created in `namespace`; None when
+/// a match condition leaves the object alone.
+fn refusals_in(
+    policy: &ValidatingAdmissionPolicy,
+    object: &Value,
+    namespace: &Value,
+) -> Option<Vec<String>> {
+    let spec = policy.spec.as_ref().unwrap();
+    let mut context = Context::default();
+    context.add_variable("object", object).unwrap();
+    context.add_variable("namespaceObject", namespace).unwrap();
+    let mut variables = serde_json::Map::new();
+    context
+        .add_variable("variables", Value::Object(variables.clone()))
+        .unwrap();
+    for variable in spec.variables.iter().flatten() {
+        let value = eval(&context, &variable.expression).json().unwrap();
+        variables.insert(variable.name.clone(), value);
+        context
+            .add_variable("variables", Value::Object(variables.clone()))
+            .unwrap();
+    }
+    for condition in spec.match_conditions.iter().flatten() {
+        if eval(&context, &condition.expression) != Cel::Bool(true) {
+            return None;
+        }
+    }
+    let mut failed = Vec::new();
+    for validation in spec.validations.iter().flatten() {
+        match eval(&context, &validation.expression) {
+            Cel::Bool(true) => {}
+            Cel::Bool(false) => failed.push(validation.message.clone().unwrap()),
+            other => panic!("`{}` gave {other:?}, not a bool", validation.expression),
+        }
+    }
+    Some(failed)
+}
+
+/// The explain rule IDs of the `--strict` validations `object` fails.
+fn strict_refusals(object: &Value) -> BTreeSet<&'static str> {
+    strict_refusals_in(object, &untrusted_namespace())
+}
+
+fn strict_refusals_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
+    let failed =
+        refusals_in(&admission_policy(true), object, namespace).expect("the object is matched");
+    STRICT
+        .iter()
+        .filter(|rule| failed.iter().any(|m| m == rule.message))
+        .map(|rule| rule.explain_rule)
+        .collect()
+}
+
+fn explain_blockers(object: &Value) -> BTreeSet<&'static str> {
+    explain_blockers_in(object, &untrusted_namespace())
+}
+
+/// The `--strict` rule IDs explain-pod reports as blocking or unsupported for `object`,
+/// knowing the labels of its namespace as a live run does.
+fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
+    let strict: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
+    let workload = Workload::from_value(object).unwrap().expect("a workload");
+    let name = object["metadata"]["namespace"].as_str().unwrap_or("tenant");
+    let namespaces = [NamespaceInfo {
+        name: name.to_string(),
+        labels: serde_json::from_value(namespace["metadata"]["labels"].clone()).unwrap(),
+    }];
+    let context = explain::Context {
+        namespaces: Some(&namespaces),
+        ..explain::Context::offline()
+    };
+    explain::explain(&workload, Some(name), &context)
+        .findings
+        .into_iter()
+        .filter(|f| matches!(f.effect, Effect::Blocks | Effect::Unsupported))
+        .map(|f| f.id)
+        .filter(|id| strict.contains(id))
+        .collect()
+}
+
+fn fixture_objects() -> Vec<(String, Value)> {
+    let mut objects = Vec::new();
+    for file in FIXTURES {
+        let path = format!(
+            "{}/tests/fixtures/manifests/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        for object in parse_objects(file, &text).unwrap() {
+            if Workload::from_value(&object.value).unwrap().is_some() {
+                let name = format!("{file}: {}", object.value["metadata"]["name"]);
+                objects.push((name, object.value));
+            }
+        }
+    }
+    assert!(objects.len() >= FIXTURES.len(), "{}", objects.len());
+    objects
+}
+
+/// Where the pod spec sits in each kind.
+fn pod_spec(object: &mut Value) -> &mut Value {
+    match object["kind"].as_str().unwrap() {
+        "Pod" => &mut object["spec"],
+        "CronJob" => &mut object["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+        _ => &mut object["spec"]["template"]["spec"],
+    }
+}
+
+fn sandboxed(mut object: Value) -> Value {
+    pod_spec(&mut object)["runtimeClassName"] = json!("gvisor");
+    object
+}
+
+fn pod(spec: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+}
+
+#[test]
+fn every_fixture_without_gvisor_is_refused_and_with_gvisor_admitted() {
+    let policy = admission_policy(false);
+    for (name, object) in fixture_objects() {
+        let refused = refusals(&policy, &object).unwrap();
+        assert_eq!(refused.len(), 1, "{name}: {refused:?}");
+        assert!(refused[0].contains("runtimeClassName: gvisor"), "{name}");
+        assert_eq!(
+            refusals(&policy, &sandboxed(object)).unwrap(),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn another_runtime_class_is_refused() {
+    let policy = admission_policy(false);
+    let kata = pod(json!({"runtimeClassName": "kata", "containers": [{"name": "c"}]}));
+    assert_eq!(refusals(&policy, &kata).unwrap().len(), 1);
+}
+
+#[test]
+fn strict_refuses_exactly_what_explain_pod_reports_on_the_fixtures() {
+    let mut refused_somewhere = BTreeSet::new();
+    for (name, object) in fixture_objects() {
+        let object = sandboxed(object);
+        let cel = strict_refusals(&object);
+        assert_eq!(cel, explain_blockers(&object), "{name}");
+        refused_somewhere.extend(cel);
+    }
+    // The fixtures exercise the strict rules, not only the easy "nothing found" side.
+    assert!(refused_somewhere.contains("EP005"), "{refused_somewhere:?}");
+}
+
+/// One pod per `--strict` rule that uses the feature, and one that names the field with
+/// its harmless value: CEL and explain-pod agree on both.
+fn feature_cases() -> Vec<(&'static str, Value, Value)> {
+    let c = |extra: Value| {
+        let mut container = json!({"name": "app", "image": "nginx:1.27"});
+        container
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        container
+    };
+    let with = |spec: Value| {
+        let mut base = json!({"runtimeClassName": "gvisor", "containers": [c(json!({}))]});
+        base.as_object_mut()
+            .unwrap()
+            .extend(spec.as_object().unwrap().clone());
+        pod(base)
+    };
+    let annotated = |annotations: Value| {
+        let mut p = with(json!({}));
+        p["metadata"]["annotations"] = annotations;
+        p
+    };
+    vec![
+        (
+            "EP002",
+            with(json!({"containers": [c(json!({})), {"name": "istio-proxy"}]})),
+            with(json!({"containers": [c(json!({})), {"name": "proxy"}]})),
+        ),
+        (
+            "EP002",
+            annotated(json!({"sidecar.istio.io/status": "{}"})),
+            annotated(json!({"sidecar.istio.io/inject": "false"})),
+        ),
+        (
+            "EP003",
+            with(json!({"volumes": [{"name": "h", "hostPath": {"path": "/"}}]})),
+            with(json!({"volumes": [{"name": "e", "emptyDir": {}}]})),
+        ),
+        (
+            "EP004",
+            with(json!({"hostNetwork": true})),
+            with(json!({"hostNetwork": false, "hostPID": false, "hostIPC": false})),
+        ),
+        ("EP004", with(json!({"hostPID": true})), with(json!({}))),
+        ("EP004", with(json!({"hostIPC": true})), with(json!({}))),
+        (
+            "EP005",
+            with(json!({"initContainers": [c(json!({"securityContext": {"privileged": true}}))]})),
+            with(json!({"containers": [c(json!({"securityContext": {"privileged": false}}))]})),
+        ),
+        (
+            "EP006",
+            with(
+                json!({"containers": [c(json!({"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}))]}),
+            ),
+            with(json!({"containers": [c(json!({"volumeDevices": []}))]})),
+        ),
+        (
+            "EP007",
+            with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
+            with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
+        ),
+        (
+            "EP007",
+            with(
+                json!({"containers": [c(json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}}))]}),
+            ),
+            with(json!({"containers": [c(json!({"securityContext": {}}))]})),
+        ),
+        (
+            "EP008",
+            annotated(
+                json!({"container.apparmor.security.beta.kubernetes.io/app": "runtime/default"}),
+            ),
+            annotated(json!({"container.apparmor.security.beta.kubernetes.io/app": "unconfined"})),
+        ),
+        (
+            "EP008",
+            with(
+                json!({"containers": [c(json!({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}))]}),
+            ),
+            with(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
+        ),
+        (
+            "EP009",
+            with(json!({"securityContext": {"seLinuxOptions": {"level": "s0:c1"}}})),
+            with(json!({"securityContext": {"seLinuxOptions": {}}})),
+        ),
+        (
+            "EP009",
+            with(
+                json!({"containers": [c(json!({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}))]}),
+            ),
+            with(json!({})),
+        ),
+        (
+            "EP010",
+            with(
+                json!({"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]}}),
+            ),
+            with(json!({"securityContext": {"sysctls": []}})),
+        ),
+        (
+            "EP011",
+            with(
+                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": false}}))]}),
+            ),
+            with(
+                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": true}}))]}),
+            ),
+        ),
+        (
+            "EP012",
+            with(
+                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
+            ),
+            with(
+                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
+            ),
+        ),
+        (
+            "EP013",
+            with(json!({"securityContext": {"fsGroup": 2000}})),
+            with(json!({"securityContext": {"runAsUser": 1000}})),
+        ),
+        (
+            "EP014",
+            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Unmasked"}}))]})),
+            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Default"}}))]})),
+        ),
+    ]
+}
+
+#[test]
+fn each_strict_feature_is_refused_alone_and_its_harmless_value_admitted() {
+    let mut covered = BTreeSet::new();
+    for (rule, using, harmless) in feature_cases() {
+        assert_eq!(
+            strict_refusals(&using),
+            BTreeSet::from([rule]),
+            "{rule}: {using}"
+        );
+        assert_eq!(
+            explain_blockers(&using),
+            BTreeSet::from([rule]),
+            "{rule}: {using}"
+        );
+        assert_eq!(
+            strict_refusals(&harmless),
+            BTreeSet::new(),
+            "{rule}: {harmless}"
+        );
+        assert_eq!(
+            explain_blockers(&harmless),
+            BTreeSet::new(),
+            "{rule}: {harmless}"
+        );
+        covered.insert(rule);
+    }
+    let all: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
+    assert_eq!(covered, all, "every --strict rule has a case");
+}
+
+#[test]
+fn an_istio_injected_namespace_refuses_workloads_that_do_not_opt_out() {
+    let deployment = |labels: Value| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w"},
+               "spec": {"template": {"metadata": {"labels": labels},
+                                     "spec": {"runtimeClassName": "gvisor", "containers": [{"name": "c"}]}}}})
+    };
+    let injected = [
+        namespace_with(json!({"istio-injection": "enabled"})),
+        namespace_with(json!({"istio.io/rev": "asm-1-24"})),
+    ];
+    let istio = BTreeSet::from(["EP002"]);
+    for namespace in &injected {
+        let plain = deployment(json!({"app": "w"}));
+        assert_eq!(strict_refusals_in(&plain, namespace), istio, "{namespace}");
+        assert_eq!(explain_blockers_in(&plain, namespace), istio, "{namespace}");
+        let opted_out = deployment(json!({"sidecar.istio.io/inject": "false"}));
+        assert_eq!(strict_refusals_in(&opted_out, namespace), BTreeSet::new());
+        assert_eq!(explain_blockers_in(&opted_out, namespace), BTreeSet::new());
+    }
+    let disabled = namespace_with(json!({"istio-injection": "disabled"}));
+    let plain = deployment(json!({}));
+    assert_eq!(strict_refusals_in(&plain, &disabled), BTreeSet::new());
+    assert_eq!(explain_blockers_in(&plain, &disabled), BTreeSet::new());
+}
+
+#[test]
+fn strict_rules_mirror_existing_explain_rules() {
+    for rule in STRICT {
+        assert!(
+            explain::rules::ALL
+                .iter()
+                .any(|r| r.id == rule.explain_rule),
+            "{} is not an explain-pod rule",
+            rule.explain_rule
+        );
+        assert!(
+            rule.message.contains(rule.explain_rule),
+            "{}",
+            rule.explain_rule
+        );
+    }
+}
+
+#[test]
+fn the_pod_spec_is_found_in_every_kind() {
+    let policy = admission_policy(true);
+    let template = json!({"metadata": {"annotations": {"sidecar.istio.io/status": "{}"}}, "spec": {"runtimeClassName": "gvisor", "hostPID": true, "containers": [{"name": "c"}]}});
+    for (kind, api_version) in [
+        ("Deployment", "apps/v1"),
+        ("StatefulSet", "apps/v1"),
+        ("DaemonSet", "apps/v1"),
+        ("ReplicaSet", "apps/v1"),
+        ("Job", "batch/v1"),
+    ] {
+        let object = json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "w"}, "spec": {"template": template}});
+        assert_eq!(refusals(&policy, &object).unwrap().len(), 2, "{kind}");
+    }
+    let cron = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": template}}}});
+    assert_eq!(refusals(&policy, &cron).unwrap().len(), 2);
+    // A template without metadata is not an evaluation error.
+    let bare = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w"}, "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}});
+    assert_eq!(refusals(&policy, &bare).unwrap().len(), 1);
+}
+
+#[test]
+fn objects_being_deleted_are_left_alone() {
+    let mut object = pod(json!({"containers": [{"name": "c"}]}));
+    object["metadata"]["deletionTimestamp"] = json!("2026-11-26T00:00:00Z");
+    assert_eq!(refusals(&admission_policy(false), &object), None);
+}
