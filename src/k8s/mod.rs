@@ -9,6 +9,7 @@ mod connect;
 mod failure;
 mod kubeconfig;
 mod list;
+pub mod raw;
 mod read;
 mod trim;
 

@@ -7,11 +7,15 @@
 //! layout. IO lives at the edges: [`backup`] (files), [`apply`] (the API server, through
 //! [`crate::k8s::raw`]).
 
+pub mod apply;
+pub mod backup;
 mod merge;
 mod pins;
 mod plan;
-
+pub mod preflight;
+pub mod report;
 pub mod text_edit;
+pub mod wait;
 
 pub use merge::merge_patch;
 pub use plan::{Action, Change, Planned, plan};
