@@ -6,6 +6,9 @@ mod explain_live;
 pub mod explain_pod;
 mod gather;
 pub mod kube_args;
+mod migrate;
+mod migrate_files;
+mod migrate_live;
 mod snapshot_cmd;
 mod source_args;
 
@@ -41,6 +44,8 @@ pub enum Command {
     Snapshot(snapshot_cmd::SnapshotArgs),
     /// Explain, field by field, what stops a workload from running under GKE Sandbox.
     ExplainPod(explain_pod::ExplainPodArgs),
+    /// Move workloads to GKE Sandbox: plan, apply with backup and dry run, roll back.
+    Migrate(migrate::MigrateArgs),
     /// Print the version.
     Version,
 }
@@ -52,6 +57,7 @@ pub fn main() -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::ExplainPod(args) => Ok(explain_pod::run(&args)),
+        Command::Migrate(args) => migrate::run(&args),
         Command::Version => {
             println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
             Ok(crate::exit::OK)

@@ -83,7 +83,10 @@ pub async fn list_path(
             .request(request.list(&params).map_err(kube::Error::BuildRequest)?)
             .await?;
         items.extend(page["items"].as_array().cloned().unwrap_or_default());
-        match page["metadata"]["continue"].as_str().filter(|t| !t.is_empty()) {
+        match page["metadata"]["continue"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+        {
             Some(token) => params.continue_token = Some(token.to_string()),
             None => return Ok(items),
         }
@@ -153,8 +156,14 @@ mod tests {
             collection_path(WorkloadKind::Deployment, Some("shop")),
             "/apis/apps/v1/namespaces/shop/deployments"
         );
-        assert_eq!(collection_path(WorkloadKind::CronJob, None), "/apis/batch/v1/cronjobs");
-        assert_eq!(collection_path(WorkloadKind::Job, None), "/apis/batch/v1/jobs");
+        assert_eq!(
+            collection_path(WorkloadKind::CronJob, None),
+            "/apis/batch/v1/cronjobs"
+        );
+        assert_eq!(
+            collection_path(WorkloadKind::Job, None),
+            "/apis/batch/v1/jobs"
+        );
         assert_eq!(
             collection_path(WorkloadKind::Pod, Some("a")),
             "/api/v1/namespaces/a/pods"

@@ -31,7 +31,9 @@ pub struct Target {
 
 impl Target {
     fn namespace(&self) -> &str {
-        self.object["metadata"]["namespace"].as_str().unwrap_or_default()
+        self.object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
     }
 
     fn name(&self) -> &str {
@@ -54,16 +56,26 @@ impl Target {
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum WriteStatus {
     /// The dry run failed; nothing was written.
-    DryRunFailed { reason: String },
+    DryRunFailed {
+        reason: String,
+    },
     /// The dry run passed (and, when another failed, nothing was written).
     DryRunPassed,
-    Migrated { resource_version: String },
+    Migrated {
+        resource_version: String,
+    },
     /// Someone changed the object since it was read: left as they made it.
-    Conflict { reason: String },
-    Failed { reason: String },
+    Conflict {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
     /// Changed, then put back from the backup because a later write failed.
     Restored,
-    RestoreFailed { reason: String },
+    RestoreFailed {
+        reason: String,
+    },
     /// Not reached: an earlier write failed.
     NotWritten,
 }

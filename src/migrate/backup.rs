@@ -54,7 +54,12 @@ impl Entry {
     }
 
     pub fn label(&self) -> String {
-        format!("{}/{} in {}", self.kind.to_ascii_lowercase(), self.name, self.namespace)
+        format!(
+            "{}/{} in {}",
+            self.kind.to_ascii_lowercase(),
+            self.name,
+            self.namespace
+        )
     }
 }
 
@@ -84,7 +89,8 @@ impl Backup {
         created_at: &str,
         objects: &[(WorkloadKind, &Value)],
     ) -> Result<Backup, String> {
-        let place = |e: std::io::Error| format!("cannot write the backup to {}: {e}", dir.display());
+        let place =
+            |e: std::io::Error| format!("cannot write the backup to {}: {e}", dir.display());
         if dir.exists() && fs::read_dir(dir).map_err(place)?.next().is_some() {
             return Err(format!(
                 "the backup directory {} is not empty; name a new one with --backup-dir",
@@ -94,7 +100,12 @@ impl Backup {
         fs::create_dir_all(dir).map_err(place)?;
         let mut entries = Vec::new();
         for (i, (kind, object)) in objects.iter().enumerate() {
-            let text = |key: &str| object["metadata"][key].as_str().unwrap_or_default().to_string();
+            let text = |key: &str| {
+                object["metadata"][key]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            };
             let (namespace, name) = (text("namespace"), text("name"));
             let file = format!(
                 "{:03}-{}-{namespace}-{name}.json",
@@ -126,8 +137,12 @@ impl Backup {
 
     pub fn open(dir: &Path) -> Result<Backup, String> {
         let path = dir.join(INDEX);
-        let text = fs::read_to_string(&path)
-            .map_err(|e| format!("{} is not a migrate backup: cannot read {INDEX}: {e}", dir.display()))?;
+        let text = fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{} is not a migrate backup: cannot read {INDEX}: {e}",
+                dir.display()
+            )
+        })?;
         let index: Index = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a migrate backup index: {e}", path.display()))?;
         if index.schema != BACKUP_SCHEMA {
@@ -207,9 +222,17 @@ mod tests {
         .unwrap();
         backup.record_migrated(0, "8").unwrap();
         let opened = Backup::open(&target).unwrap();
-        assert_eq!(opened.index().objects[0].file, "001-deployment-shop-web.json");
+        assert_eq!(
+            opened.index().objects[0].file,
+            "001-deployment-shop-web.json"
+        );
         assert_eq!(opened.index().objects[0].resource_version, "7");
-        assert_eq!(opened.index().objects[0].migrated_resource_version.as_deref(), Some("8"));
+        assert_eq!(
+            opened.index().objects[0]
+                .migrated_resource_version
+                .as_deref(),
+            Some("8")
+        );
         assert_eq!(opened.original(0).unwrap(), object);
         let again = Backup::create(&target, "prod", "now", &[]).unwrap_err();
         assert!(again.contains("not empty"), "{again}");

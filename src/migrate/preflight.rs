@@ -60,7 +60,10 @@ pub fn preflight(
         ),
         None => problems.push(format!(
             "RuntimeClasses could not be read: {}",
-            snapshot.runtime_classes.gap().map_or("", |g| g.reason.as_str())
+            snapshot
+                .runtime_classes
+                .gap()
+                .map_or("", |g| g.reason.as_str())
         )),
     }
     if autopilot {
@@ -183,11 +186,17 @@ mod tests {
     #[test]
     fn a_zonal_cluster_names_its_zone_and_flags_override() {
         let zonal = PLAIN
-            .replace("\"location\": \"europe-west1\"", "\"location\": \"europe-west1-b\"")
+            .replace(
+                "\"location\": \"europe-west1\"",
+                "\"location\": \"europe-west1-b\"",
+            )
             .replace("locations/europe-west1/", "locations/europe-west1-b/");
         let p = preflight(&snapshot(&zonal, false, 0), "sbx", Some("n2-standard-8"));
         let line = p.command_line().unwrap();
-        assert!(line.contains("create sbx --cluster plain-eu --location europe-west1-b "), "{line}");
+        assert!(
+            line.contains("create sbx --cluster plain-eu --location europe-west1-b "),
+            "{line}"
+        );
         assert!(line.ends_with("--machine-type=n2-standard-8"), "{line}");
     }
 

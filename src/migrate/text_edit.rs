@@ -31,6 +31,9 @@ pub fn edits_for(
     changes: &[Change],
 ) -> Result<Vec<LineEdit>, String> {
     let lines: Vec<&str> = text.lines().collect();
+    // JSON manifests: a field can be inserted (with its comma), but removing one would
+    // leave a dangling comma, so removals are refused there.
+    let json = text.trim_start().starts_with('{');
     let line_text = |n: u32| lines.get(n as usize - 1).copied().unwrap_or_default();
     let mut edits = Vec::new();
     for change in changes {
@@ -47,10 +50,11 @@ pub fn edits_for(
                     &parent,
                     parent_value,
                     change,
+                    json,
                     line_text,
                 )?);
             }
-            (key, Some("nodeSelector")) => {
+            (key, Some("nodeSelector")) if !json => {
                 let line = object.line_of(&change.path);
                 let selector_line = object.line_of(&parent);
                 let entries = parent_value
@@ -105,6 +109,7 @@ fn runtime_class<'a>(
     spec_path: &FieldPath,
     spec: Option<&Value>,
     change: &Change,
+    json: bool,
     line_text: impl Fn(u32) -> &'a str,
 ) -> Result<Vec<LineEdit>, String> {
     let value = change
@@ -112,6 +117,12 @@ fn runtime_class<'a>(
         .as_ref()
         .and_then(Value::as_str)
         .unwrap_or("gvisor");
+    if change.before.is_some() && json {
+        return Err(format!(
+            "line {}: set \"runtimeClassName\": \"{value}\" by hand",
+            object.line_of(&change.path)
+        ));
+    }
     if change.before.is_some() {
         let line = object.line_of(&change.path);
         let current = line_text(line);
@@ -141,9 +152,15 @@ fn runtime_class<'a>(
             "line {spec_line}: the pod spec is a one-line (flow-style) map; add runtimeClassName: {value} by hand"
         ));
     }
+    let indent = indentation(line_text(first));
+    let text = if json {
+        format!("{indent}\"runtimeClassName\": \"{value}\",")
+    } else {
+        format!("{indent}runtimeClassName: {value}")
+    };
     Ok(vec![LineEdit::Insert {
         before: first,
-        text: format!("{}runtimeClassName: {value}", indentation(line_text(first))),
+        text,
     }])
 }
 
@@ -308,6 +325,22 @@ spec:
             migrate_text(shared, &Context::offline())
                 .unwrap_err()
                 .contains("by hand")
+        );
+    }
+
+    #[test]
+    fn json_manifests_get_the_field_with_its_comma() {
+        let text = "{\n  \"kind\": \"Job\",\n  \"metadata\": {\"name\": \"j\"},\n  \"spec\": {\n    \"template\": {\n      \"spec\": {\n        \"containers\": [{\"name\": \"c\"}]\n      }\n    }\n  }\n}\n";
+        let out = migrate_text(text, &Context::offline()).unwrap();
+        let expected = text.replace(
+            "        \"containers\"",
+            "        \"runtimeClassName\": \"gvisor\",\n        \"containers\"",
+        );
+        assert_eq!(out, expected);
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            value["spec"]["template"]["spec"]["runtimeClassName"],
+            "gvisor"
         );
     }
 

@@ -72,12 +72,21 @@ pub fn pod_selector(kind: WorkloadKind, object: &Value) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "wait", rename_all = "kebab-case")]
 pub enum WaitResult {
-    Sandboxed { pods: usize },
-    TimedOut { sandboxed: usize, total: usize },
+    Sandboxed {
+        pods: usize,
+    },
+    TimedOut {
+        sandboxed: usize,
+        total: usize,
+    },
     /// Nothing to follow now (a CronJob's next run is sandboxed), or the pods cannot be
     /// found by selector.
-    NotFollowed { reason: String },
-    Failed { reason: String },
+    NotFollowed {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 /// Polls every workload (label, kind, object as written) until all are sandboxed or
@@ -194,7 +203,13 @@ mod tests {
         let new = pod(Some("gvisor"), "sbx-1", "Running");
         let pending = pod(Some("gvisor"), "", "Pending");
         let failed = pod(None, "std-1", "Failed");
-        assert_eq!(progress(&[old, new.clone()], &nodes), Progress { sandboxed: 1, total: 2 });
+        assert_eq!(
+            progress(&[old, new.clone()], &nodes),
+            Progress {
+                sandboxed: 1,
+                total: 2
+            }
+        );
         assert!(!progress(&[new.clone(), pending], &nodes).done());
         assert!(progress(&[new, failed], &nodes).done());
         assert!(!progress(&[], &nodes).done(), "no pods yet is not done");
