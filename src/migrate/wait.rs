@@ -96,7 +96,7 @@ pub async fn follow(
     client: &Client,
     workloads: &[(String, WorkloadKind, Value)],
     timeout: Duration,
-    progress_out: &mut dyn Write,
+    progress_out: &mut (dyn Write + Send),
 ) -> Vec<WaitResult> {
     let deadline = Instant::now() + timeout;
     let mut results: Vec<Option<WaitResult>> = vec![None; workloads.len()];
