@@ -474,3 +474,57 @@ fn a_bad_pool_name_never_reaches_gcloud() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn force_migrates_a_blocked_manifest_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("host.yaml");
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: agent\n";
+    std::fs::write(&file, text).unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+            .args(["migrate", "-o", "json", "-f"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let plain = run(&[]);
+    let report: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(report["workloads"][0]["action"], "skip");
+    assert_eq!(report["workloads"][0]["reasons"][0]["id"], "EP004");
+
+    let forced = run(&["--force"]);
+    let report: Value = serde_json::from_slice(&forced.stdout).unwrap();
+    assert_eq!(forced.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["workloads"][0]["action"], "migrate");
+    assert_eq!(report["workloads"][0]["forced"][0]["id"], "EP004");
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("warning: --force"));
+}
+
+#[test]
+fn the_plan_table_shows_the_diff_and_ends_with_the_summary() {
+    let rig = rig();
+    let mut pinned = deployment("batch");
+    pinned["spec"]["template"]["spec"]["nodeSelector"] = json!({"sandbox.gke.io/runtime": "runc"});
+    rig.api.insert(pinned);
+    let output = rig.run(&["-n", "shop", "--all", "--no-gke"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("PREFLIGHT\n"), "{text}");
+    assert!(
+        text.contains("+ spec.template.spec.runtimeClassName: gvisor"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"- spec.template.spec.nodeSelector["sandbox.gke.io/runtime"]: runc"#),
+        "{text}"
+    );
+    let last = text.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "3 to migrate, 0 skipped, 0 already done, 0 bare pod(s); nothing was changed (--apply makes the changes); exit 0"
+    );
+    assert_eq!(rig.writes(), []);
+}

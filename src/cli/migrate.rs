@@ -13,7 +13,9 @@ use super::kube_args::parse_duration;
 use super::source_args::SourceArgs;
 use crate::gke::commands::DEFAULT_SANDBOX_POOL;
 use crate::gke::names;
-use crate::render::{data, migrate_table};
+use crate::migrate::Action;
+use crate::migrate::report::Report;
+use crate::render::{Palette, data, migrate_table};
 use crate::selector::LabelSelector;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,39 +122,44 @@ pub struct MigrateArgs {
 
 pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
-    if args.output == OutputFormat::Yaml && !args.filenames.is_empty() {
-        let (report, yaml) = super::migrate_files::migrate_files(args)?;
+    let (report, yaml) = if let Some(dir) = &args.rollback {
+        (super::migrate_live::rollback(args, dir)?, String::new())
+    } else if !args.filenames.is_empty() {
+        super::migrate_files::migrate_files(args)?
+    } else {
+        super::migrate_live::migrate_live(args)?
+    };
+    warn_if_forced(&report);
+    if args.output != OutputFormat::Table {
+        // Machine formats keep stdout parseable; people still see what could not be read.
         for error in &report.errors {
             eprintln!("error: {error}");
         }
-        print(&yaml);
-        return Ok(report.exit_code);
     }
-    let report = if let Some(dir) = &args.rollback {
-        super::migrate_live::rollback(args, dir)?
-    } else if !args.filenames.is_empty() {
-        super::migrate_files::migrate_files(args)?.0
-    } else {
-        let (report, yaml) = super::migrate_live::migrate_live(args)?;
-        if args.output == OutputFormat::Yaml {
-            print(&yaml);
-            return Ok(report.exit_code);
-        }
-        report
-    };
     match args.output {
-        OutputFormat::Table => print(&migrate_table::render(
-            &report,
-            crate::render::Palette::for_stdout(),
-        )),
-        OutputFormat::Json | OutputFormat::Yaml => {
-            for error in &report.errors {
-                eprintln!("error: {error}");
-            }
-            print(&data::json(&report));
-        }
+        OutputFormat::Table => print(&migrate_table::render(&report, Palette::for_stdout())),
+        OutputFormat::Json => print(&data::json(&report)),
+        OutputFormat::Yaml if args.rollback.is_some() => print(&data::yaml(&report)),
+        OutputFormat::Yaml => print(&yaml),
     }
     Ok(report.exit_code)
+}
+
+/// `--force` past blocking findings is said on stderr too, whatever the output format.
+fn warn_if_forced(report: &Report) {
+    let forced = report
+        .workloads
+        .iter()
+        .filter(
+            |w| matches!(&w.planned.action, Action::Migrate { forced, .. } if !forced.is_empty()),
+        )
+        .count();
+    if forced > 0 {
+        eprintln!(
+            "warning: --force: {forced} workload(s) explain-pod finds blocked are migrated anyway; \
+             their pods may be rejected or fail under gVisor"
+        );
+    }
 }
 
 fn validate(args: &MigrateArgs) -> Result<(), CliError> {
