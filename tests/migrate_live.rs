@@ -528,3 +528,63 @@ fn the_plan_table_shows_the_diff_and_ends_with_the_summary() {
     );
     assert_eq!(rig.writes(), []);
 }
+
+#[test]
+fn autopilot_needs_no_node_pool_and_none_is_created() {
+    let rig = rig_without_capacity();
+    let gke = rig.dir.path().join("autopilot.json");
+    std::fs::write(&gke, include_str!("fixtures/gke/autopilot.json")).unwrap();
+    let output = rig.run(&[
+        "deployment/web",
+        "-n",
+        "shop",
+        "--create-node-pool",
+        "--yes",
+        "-o",
+        "json",
+        "--gke-json",
+        gke.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["preflight"]["ready"], true);
+    assert!(
+        report["preflight"].get("create_node_pool").is_none(),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn yaml_output_of_live_objects_is_the_changed_manifests() {
+    let rig = rig();
+    let output = rig.run(&[
+        "deployment/web",
+        "deployment/api",
+        "-n",
+        "shop",
+        "--no-gke",
+        "-o",
+        "yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let documents: Vec<&str> = text
+        .split("---\n")
+        .filter(|d| !d.trim().is_empty())
+        .collect();
+    assert_eq!(documents.len(), 2, "{text}");
+    assert!(
+        documents[0].contains("name: web") && documents[1].contains("name: api"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("runtimeClassName: gvisor").count(),
+        2,
+        "{text}"
+    );
+    assert!(
+        !text.contains("resourceVersion"),
+        "server-owned fields are left out: {text}"
+    );
+    assert_eq!(rig.writes(), []);
+}
