@@ -29,6 +29,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -s V -l ve
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "check" -d 'Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "snapshot" -d 'Capture the cluster\'s snapshot (evidence for auditors; `check --from FILE` later)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "explain-pod" -d 'Explain, field by field, what stops a workload from running under GKE Sandbox'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "migrate" -d 'Move workloads to GKE Sandbox: plan, apply with backup and dry run, roll back'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "policy" -d 'Print or apply an admission policy that requires gVisor in untrusted namespaces'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "version" -d 'Print the version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_needs_command" -f -a "completion" -d 'Print the shell completion script for kubectl-sandbox (bash, zsh, fish, powershell, elvish)'
@@ -94,6 +95,35 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s V -l version -d 'Print version'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s f -l filename -d 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s n -l namespace -d 'The namespace of the workloads (default: the kubeconfig\'s)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s l -l selector -d 'Only workloads whose labels match, e.g. app=web,tier!=db' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s o -l output -d 'table (the plan), json (schema kubectl-sandbox.dev/migrate/v1) or yaml (the changed manifests)' -r -f -a "table\t''
+json\t''
+yaml\t'The changed manifests, in their original order (for GitOps repositories)'"
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l backup-dir -d 'Where --apply saves the originals (default: a new kubectl-sandbox-backup-TIMESTAMP)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l timeout -d 'How long --wait follows the rollouts' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l rollback -d 'Restore the objects saved in a backup directory written by --apply' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l pool-name -d 'Name of the sandbox node pool to create' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l machine-type -d 'Machine type of the new pool (default: the machine type of an ordinary pool)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l context -d 'The kubeconfig context to use (default: the current context)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l project -d 'GCP project of the cluster (default: from the context\'s gke_PROJECT_LOCATION_CLUSTER)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l location -d 'Region or zone of the cluster (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l cluster -d 'GKE cluster name (default: from the context\'s cluster entry)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l gke-json -d 'Read a saved `gcloud container clusters describe --format json` instead of running gcloud' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s R -l recursive -d 'Descend into directories given with -f'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l all -d 'Every workload of the namespace'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l apply -d 'Make the changes: dry run of all, backup, guarded writes, restore on failure'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l wait -d 'After --apply, follow the rollouts until the new pods run on sandbox nodes'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l force -d 'Migrate workloads explain-pod finds blocked; rollback: restore objects changed since'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l create-node-pool -d 'When the cluster has no sandbox capacity, create the node pool with gcloud (after a confirmation). Never on Autopilot'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l yes -d 'Do not ask before creating the node pool'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l context -d 'The kubeconfig context to use (default: the current context)' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 waits forever' -r

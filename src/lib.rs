@@ -12,6 +12,7 @@ pub mod explain;
 pub mod gke;
 pub mod k8s;
 pub mod manifest;
+pub mod migrate;
 pub mod policy;
 pub mod render;
 pub mod selector;

@@ -9,6 +9,9 @@ pub mod explain_pod;
 mod gather;
 pub mod generated;
 pub mod kube_args;
+mod migrate;
+mod migrate_files;
+mod migrate_live;
 mod policy;
 mod snapshot_cmd;
 mod source_args;
@@ -45,6 +48,8 @@ pub enum Command {
     Snapshot(snapshot_cmd::SnapshotArgs),
     /// Explain, field by field, what stops a workload from running under GKE Sandbox.
     ExplainPod(explain_pod::ExplainPodArgs),
+    /// Move workloads to GKE Sandbox: plan, apply with backup and dry run, roll back.
+    Migrate(migrate::MigrateArgs),
     /// Print or apply an admission policy that requires gVisor in untrusted namespaces.
     Policy(policy::PolicyArgs),
     /// Print the version.
@@ -60,6 +65,7 @@ pub fn main() -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::ExplainPod(args) => Ok(explain_pod::run(&args)),
+        Command::Migrate(args) => migrate::run(&args),
         Command::Policy(args) => policy::run(&args),
         Command::Version => {
             println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));

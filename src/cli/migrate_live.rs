@@ -1,0 +1,336 @@
+//! `migrate` against a live cluster: select the workloads, check the cluster can take
+//! sandboxed pods (and create the node pool on request), plan, and with `--apply` dry-run,
+//! back up, write, restore on failure, and wait. `--rollback DIR` restores a backup.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::CliError;
+use super::explain_pod::parse_target;
+use super::gather::{block_on, read_live};
+use super::migrate::MigrateArgs;
+use crate::explain::{Context, WorkloadKind};
+use crate::gke::commands;
+use crate::gke::gcloud::Gcloud;
+use crate::k8s::{self, raw};
+use crate::manifest::ManifestError;
+use crate::migrate::apply::{self, Target, WriteStatus};
+use crate::migrate::backup::{self, Backup};
+use crate::migrate::preflight::{Preflight, preflight};
+use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
+use crate::migrate::wait;
+use crate::migrate::{Action, plan};
+use crate::snapshot::PodScope;
+
+/// Kinds `--all` and `-l` look at, owners before what they own.
+const SELECTABLE: [WorkloadKind; 7] = [
+    WorkloadKind::Deployment,
+    WorkloadKind::StatefulSet,
+    WorkloadKind::DaemonSet,
+    WorkloadKind::CronJob,
+    WorkloadKind::Job,
+    WorkloadKind::ReplicaSet,
+    WorkloadKind::Pod,
+];
+
+/// How long creating a node pool may take before gcloud is stopped.
+const CREATE_POOL_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// The report, and for `-o yaml` the changed objects as YAML documents.
+pub fn migrate_live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
+    block_on(live(args))
+}
+
+async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
+    let choose_scope = |connection: &k8s::Connection| {
+        PodScope::Namespace(
+            args.namespace
+                .clone()
+                .unwrap_or_else(|| connection.client.default_namespace().to_string()),
+        )
+    };
+    let (connection, snapshot) = read_live(&args.source, choose_scope, None).await?;
+    let client = connection.client.clone();
+    let namespace = match &snapshot.pod_scope {
+        PodScope::Namespace(ns) => ns.clone(),
+        PodScope::AllNamespaces => client.default_namespace().to_string(),
+    };
+    let mut report = Report::new(if args.apply { Mode::Apply } else { Mode::Plan });
+    let objects = select(args, &client, &namespace, &mut report.errors).await?;
+    let context = Context::from_snapshot(&snapshot);
+    let mut targets = Vec::new();
+    let mut yaml = String::new();
+    for object in objects {
+        let planned = match plan(&object, Some(&namespace), &context, args.force) {
+            Ok(Some(planned)) => planned,
+            Ok(None) => continue,
+            Err(e) => {
+                let label = format!(
+                    "{}/{}",
+                    object["kind"].as_str().unwrap_or("?").to_ascii_lowercase(),
+                    object["metadata"]["name"].as_str().unwrap_or("?")
+                );
+                report
+                    .errors
+                    .push(ManifestError::new(&label, e.to_string()));
+                continue;
+            }
+        };
+        if let Some(changed) = planned.migrated(&object) {
+            yaml.push_str("---\n");
+            yaml.push_str(&crate::render::data::yaml(&manifest_of(changed)));
+            targets.push(Target {
+                planned: planned.clone(),
+                object,
+            });
+        }
+        report.workloads.push(WorkloadReport::new(planned));
+    }
+    let mut checked = preflight(&snapshot, &args.pool_name, args.machine_type.as_deref());
+    if args.create_node_pool {
+        create_node_pool(args, &mut checked)?;
+    }
+    report.preflight = Some(checked);
+    if args.apply {
+        apply_all(args, &client, &connection.context, &targets, &mut report).await;
+    }
+    report.finish();
+    Ok((report, yaml))
+}
+
+/// The named targets, or every workload no controller owns (`--all`, `-l`).
+async fn select(
+    args: &MigrateArgs,
+    client: &kube::Client,
+    namespace: &str,
+    errors: &mut Vec<ManifestError>,
+) -> Result<Vec<Value>, CliError> {
+    let mut objects = Vec::new();
+    if !args.targets.is_empty() {
+        for text in &args.targets {
+            let target = parse_target(text).map_err(CliError::usage)?;
+            match raw::get(client, target.kind, namespace, &target.name).await {
+                Ok(object) => objects.push(object),
+                Err(kube::Error::Api(status)) if status.code == 404 => errors.push(
+                    ManifestError::new(text, format!("not found in namespace {namespace}")),
+                ),
+                Err(e) => return Err(unreachable(&e)),
+            }
+        }
+        return Ok(objects);
+    }
+    let selector = args.selector.as_ref().map(|s| s.as_str());
+    for kind in SELECTABLE {
+        let listed = raw::list(client, kind, Some(namespace), selector)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        objects.extend(listed.into_iter().filter(|o| {
+            !o["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|r| r["controller"] == Value::Bool(true))
+        }));
+    }
+    Ok(objects)
+}
+
+fn unreachable(error: &kube::Error) -> CliError {
+    CliError::unreachable(format!(
+        "cannot read the workloads: {}",
+        raw::describe(error)
+    ))
+}
+
+/// A live object as a manifest: without the fields the server owns.
+fn manifest_of(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.remove("status");
+    }
+    if let Some(metadata) = object["metadata"].as_object_mut() {
+        for field in [
+            "managedFields",
+            "resourceVersion",
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "selfLink",
+        ] {
+            metadata.remove(field);
+        }
+    }
+    object
+}
+
+/// `--create-node-pool`: runs the preflight's command through gcloud after a
+/// confirmation; never on Autopilot (the preflight gives no command there).
+fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), CliError> {
+    let Some(argv) = checked.create_node_pool.clone() else {
+        checked
+            .checks
+            .push("--create-node-pool: no node pool is needed".to_string());
+        return Ok(());
+    };
+    let line = commands::display(&argv);
+    if !args.yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return Err(CliError::usage(format!(
+                "--create-node-pool would run `{line}`; there is no terminal to confirm on"
+            ))
+            .hint("pass --yes to create the node pool without asking"));
+        }
+        eprint!("Run `{line}`? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = stdin.lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(CliError::usage("not creating the node pool: not confirmed"));
+        }
+    }
+    let gcloud =
+        Gcloud::locate().map_err(|gap| CliError::unreachable(gap.reason).hint(gap.hint))?;
+    let output = gcloud
+        .run(&argv, CREATE_POOL_TIMEOUT)
+        .map_err(|e| CliError::unreachable(format!("`{line}` did not finish: {e}")))?;
+    if !output.status.success() {
+        return Err(CliError::unreachable(format!(
+            "`{line}` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    checked.checks.push(format!(
+        "created node pool {} with `{line}`; its nodes join the cluster as they start",
+        args.pool_name
+    ));
+    checked.problems.clear();
+    checked.ready = true;
+    checked.create_node_pool = None;
+    Ok(())
+}
+
+/// Dry run of all, backup, writes, restore on failure, wait.
+async fn apply_all(
+    args: &MigrateArgs,
+    client: &kube::Client,
+    context: &str,
+    targets: &[Target],
+    report: &mut Report,
+) {
+    if report.preflight.as_ref().is_some_and(|p| !p.ready) && !args.force {
+        report.stopped = Some(
+            "nothing was written: the cluster cannot take sandboxed pods yet (see the preflight; \
+             --create-node-pool adds the capacity, --force writes anyway)"
+                .to_string(),
+        );
+        return;
+    }
+    if targets.is_empty() {
+        return;
+    }
+    let dry = apply::dry_run_all(client, targets).await;
+    let failed_dry = dry
+        .iter()
+        .filter(|s| matches!(s, WriteStatus::DryRunFailed { .. }))
+        .count();
+    if failed_dry > 0 {
+        set_statuses(report, targets, dry);
+        report.stopped = Some(format!(
+            "nothing was written: {failed_dry} dry run(s) failed"
+        ));
+        return;
+    }
+    let now = k8s_openapi::jiff::Timestamp::now().to_string();
+    let dir = args
+        .backup_dir
+        .clone()
+        .unwrap_or_else(|| backup::default_dir(&now));
+    let originals: Vec<(WorkloadKind, &Value)> = targets
+        .iter()
+        .map(|t| (t.planned.kind, &t.object))
+        .collect();
+    let mut saved = match Backup::create(&dir, context, &now, &originals) {
+        Ok(saved) => saved,
+        Err(why) => {
+            report.stopped = Some(format!("nothing was written: {why}"));
+            return;
+        }
+    };
+    report.backup_dir = Some(dir.display().to_string());
+    let (statuses, stopped) = apply::write_all(client, targets, &mut saved).await;
+    if let Some(why) = stopped {
+        report.stopped = Some(format!(
+            "stopped at the first failed write ({why}); the objects already changed were restored from the backup"
+        ));
+    }
+    let migrated: Vec<(String, WorkloadKind, Value)> = targets
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, s)| matches!(s, WriteStatus::Migrated { .. }))
+        .filter_map(|(t, _)| {
+            let changed = t.planned.migrated(&t.object)?;
+            Some((t.planned.label(), t.planned.kind, changed))
+        })
+        .collect();
+    set_statuses(report, targets, statuses);
+    if args.wait && !migrated.is_empty() {
+        let results = wait::follow(client, &migrated, args.timeout, &mut std::io::stderr()).await;
+        for ((label, _, _), result) in migrated.iter().zip(results) {
+            if let Some(row) = report
+                .workloads
+                .iter_mut()
+                .find(|w| w.planned.label() == *label)
+            {
+                row.wait = Some(result);
+            }
+        }
+    }
+}
+
+fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStatus>) {
+    for (target, status) in targets.iter().zip(statuses) {
+        if let Some(row) = report.workloads.iter_mut().find(|w| {
+            w.planned.label() == target.planned.label()
+                && matches!(w.planned.action, Action::Migrate { .. })
+        }) {
+            row.write = Some(status);
+        }
+    }
+}
+
+/// `--rollback DIR`: every object migrate changed goes back to its saved version, unless
+/// someone changed it since (`--force` restores it anyway).
+pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
+    let saved = Backup::open(dir).map_err(CliError::usage)?;
+    block_on(async {
+        let connection = k8s::connect(&args.source.kube)
+            .await
+            .map_err(|e| CliError::unreachable(e.to_string()))?;
+        if connection.context != saved.index().context && !args.force {
+            return Err(CliError::usage(format!(
+                "the backup is of context {}, the kubeconfig's is {}",
+                saved.index().context,
+                connection.context
+            ))
+            .hint("pass --context to pick the backup's context, or --force"));
+        }
+        let mut report = Report::new(Mode::Rollback);
+        report.backup_dir = Some(dir.display().to_string());
+        for (i, entry) in saved.index().objects.iter().enumerate() {
+            let Some(written) = &entry.migrated_resource_version else {
+                continue;
+            };
+            let expected = (!args.force).then_some(written.as_str());
+            let result = apply::restore(&connection.client, &saved, i, expected).await;
+            report.restored.push(RestoreResult {
+                object: entry.label(),
+                error: result.err(),
+            });
+        }
+        report.finish();
+        Ok(report)
+    })
+}

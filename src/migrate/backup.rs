@@ -1,0 +1,248 @@
+//! The backup `migrate --apply` writes before its first change, and `--rollback` reads.
+//!
+//! Layout of a backup directory:
+//!
+//! ```text
+//! BACKUP_DIR/
+//!   index.json                      what was saved, and the resourceVersion after migrate's write
+//!   001-deployment-shop-web.json    the object exactly as the API server returned it
+//!   002-cronjob-batch-nightly.json
+//! ```
+//!
+//! `index.json` is rewritten after every write, so a rollback knows which objects were
+//! changed and can tell a later change by someone else from its own.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::explain::WorkloadKind;
+
+pub const BACKUP_SCHEMA: &str = "kubectl-sandbox.dev/migrate-backup/v1";
+const INDEX: &str = "index.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub schema: String,
+    /// The kubeconfig context the objects came from.
+    pub context: String,
+    pub created_at: String,
+    pub objects: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// `Deployment`, `CronJob`... as the `kind` field spells it.
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// The file holding the original object, relative to the backup directory.
+    pub file: String,
+    /// The original's resourceVersion.
+    pub resource_version: String,
+    /// The resourceVersion migrate's own write produced; absent when it was not written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrated_resource_version: Option<String>,
+}
+
+impl Entry {
+    pub fn workload_kind(&self) -> Option<WorkloadKind> {
+        WorkloadKind::from_kind(&self.kind)
+    }
+
+    pub fn label(&self) -> String {
+        format!(
+            "{}/{} in {}",
+            self.kind.to_ascii_lowercase(),
+            self.name,
+            self.namespace
+        )
+    }
+}
+
+/// A backup on disk.
+#[derive(Debug)]
+pub struct Backup {
+    dir: PathBuf,
+    index: Index,
+}
+
+/// `kubectl-sandbox-backup-20261127T091403Z` in the current directory, from an RFC 3339 time.
+pub fn default_dir(now: &str) -> PathBuf {
+    let stamp: String = now
+        .chars()
+        .take(19)
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    PathBuf::from(format!("kubectl-sandbox-backup-{stamp}Z"))
+}
+
+impl Backup {
+    /// Saves `objects` (each with its kind) under `dir`, which must not exist or be empty:
+    /// a backup never overwrites another.
+    pub fn create(
+        dir: &Path,
+        context: &str,
+        created_at: &str,
+        objects: &[(WorkloadKind, &Value)],
+    ) -> Result<Backup, String> {
+        let place =
+            |e: std::io::Error| format!("cannot write the backup to {}: {e}", dir.display());
+        if dir.exists() && fs::read_dir(dir).map_err(place)?.next().is_some() {
+            return Err(format!(
+                "the backup directory {} is not empty; name a new one with --backup-dir",
+                dir.display()
+            ));
+        }
+        fs::create_dir_all(dir).map_err(place)?;
+        let mut entries = Vec::new();
+        for (i, (kind, object)) in objects.iter().enumerate() {
+            let text = |key: &str| {
+                object["metadata"][key]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (namespace, name) = (text("namespace"), text("name"));
+            let file = format!(
+                "{:03}-{}-{namespace}-{name}.json",
+                i + 1,
+                kind.name().to_ascii_lowercase()
+            );
+            write_synced(&dir.join(&file), &pretty(object)).map_err(place)?;
+            entries.push(Entry {
+                kind: kind.name().to_string(),
+                namespace,
+                name,
+                file,
+                resource_version: text("resourceVersion"),
+                migrated_resource_version: None,
+            });
+        }
+        let backup = Backup {
+            dir: dir.to_path_buf(),
+            index: Index {
+                schema: BACKUP_SCHEMA.to_string(),
+                context: context.to_string(),
+                created_at: created_at.to_string(),
+                objects: entries,
+            },
+        };
+        backup.save_index().map_err(place)?;
+        Ok(backup)
+    }
+
+    pub fn open(dir: &Path) -> Result<Backup, String> {
+        let path = dir.join(INDEX);
+        let text = fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{} is not a migrate backup: cannot read {INDEX}: {e}",
+                dir.display()
+            )
+        })?;
+        let index: Index = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a migrate backup index: {e}", path.display()))?;
+        if index.schema != BACKUP_SCHEMA {
+            return Err(format!(
+                "{}: backup schema {} is not {BACKUP_SCHEMA}",
+                path.display(),
+                index.schema
+            ));
+        }
+        Ok(Backup {
+            dir: dir.to_path_buf(),
+            index,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The saved original of entry `i`.
+    pub fn original(&self, i: usize) -> Result<Value, String> {
+        let entry = &self.index.objects[i];
+        let path = self.dir.join(&entry.file);
+        let text = fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+    }
+
+    /// Notes that entry `i` was changed, and the resourceVersion the change produced.
+    pub fn record_migrated(&mut self, i: usize, resource_version: &str) -> Result<(), String> {
+        self.index.objects[i].migrated_resource_version = Some(resource_version.to_string());
+        self.save_index()
+            .map_err(|e| format!("cannot update {}: {e}", self.dir.join(INDEX).display()))
+    }
+
+    fn save_index(&self) -> std::io::Result<()> {
+        let text = pretty(&self.index);
+        write_synced(&self.dir.join(INDEX), &text)
+    }
+}
+
+fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    text.push('\n');
+    text
+}
+
+/// Written and flushed to disk before the first change to the cluster relies on it.
+fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_backup_round_trips_and_records_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b");
+        let object = json!({"kind": "Deployment", "metadata": {"name": "web", "namespace": "shop",
+            "resourceVersion": "7"}, "spec": {"replicas": 2}});
+        let mut backup = Backup::create(
+            &target,
+            "prod",
+            "2026-11-27T09:14:03Z",
+            &[(WorkloadKind::Deployment, &object)],
+        )
+        .unwrap();
+        backup.record_migrated(0, "8").unwrap();
+        let opened = Backup::open(&target).unwrap();
+        assert_eq!(
+            opened.index().objects[0].file,
+            "001-deployment-shop-web.json"
+        );
+        assert_eq!(opened.index().objects[0].resource_version, "7");
+        assert_eq!(
+            opened.index().objects[0]
+                .migrated_resource_version
+                .as_deref(),
+            Some("8")
+        );
+        assert_eq!(opened.original(0).unwrap(), object);
+        let again = Backup::create(&target, "prod", "now", &[]).unwrap_err();
+        assert!(again.contains("not empty"), "{again}");
+    }
+
+    #[test]
+    fn the_default_directory_is_timestamped() {
+        assert_eq!(
+            default_dir("2026-11-27T09:14:03.123Z"),
+            PathBuf::from("kubectl-sandbox-backup-20261127T091403Z")
+        );
+    }
+}

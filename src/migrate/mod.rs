@@ -1,0 +1,21 @@
+//! `migrate`: put named workloads under GKE Sandbox, changing only what must change.
+//!
+//! Sans-IO core: an object (manifest or live) and a [`Context`](crate::explain::Context)
+//! go in; a [`Planned`] action comes out ([`plan`]): migrate with a JSON merge patch and
+//! the exact [`Change`]s, skip with the blocking findings, already done, or a bare Pod with
+//! advice. [`text_edit`] applies the same changes to manifest text, keeping comments and
+//! layout. IO lives at the edges: [`backup`] (files), [`apply`] (the API server, through
+//! [`crate::k8s::raw`]).
+
+pub mod apply;
+pub mod backup;
+mod merge;
+mod pins;
+mod plan;
+pub mod preflight;
+pub mod report;
+pub mod text_edit;
+pub mod wait;
+
+pub use merge::merge_patch;
+pub use plan::{Action, Change, Planned, plan};

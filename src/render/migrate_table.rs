@@ -1,0 +1,225 @@
+//! The `migrate` report for people: the preflight, one row per workload with its action
+//! and the exact changes, then one summary line.
+
+use serde_json::Value;
+
+use super::{Columns, Palette};
+use crate::check::Status;
+use crate::migrate::apply::WriteStatus;
+use crate::migrate::report::{Mode, Report};
+use crate::migrate::wait::WaitResult;
+use crate::migrate::{Action, Change};
+
+pub fn render(report: &Report, palette: Palette) -> String {
+    let mut out = String::new();
+    if let Some(preflight) = &report.preflight {
+        out.push_str(&palette.heading("PREFLIGHT"));
+        out.push('\n');
+        for check in &preflight.checks {
+            out.push_str(&format!(
+                "{}   {check}\n",
+                palette.status(Status::Pass, "ok     ")
+            ));
+        }
+        for problem in &preflight.problems {
+            out.push_str(&format!(
+                "{}   {problem}\n",
+                palette.status(Status::Fail, "missing")
+            ));
+        }
+        if let Some(line) = preflight.command_line() {
+            out.push_str(&format!("          fix: {line}\n"));
+        }
+        if let Some(why) = &preflight.no_command {
+            out.push_str(&format!("          {why}\n"));
+        }
+        out.push('\n');
+    }
+    if !report.workloads.is_empty() {
+        out.push_str(&workload_table(report, palette));
+    }
+    for restored in &report.restored {
+        match &restored.error {
+            None => out.push_str(&format!("restored   {}\n", restored.object)),
+            Some(e) => out.push_str(&format!(
+                "{}   {}: {e}\n",
+                palette.status(Status::Fail, "not restored"),
+                restored.object
+            )),
+        }
+    }
+    for error in &report.errors {
+        out.push_str(&format!("error: {error}\n"));
+    }
+    if let Some(stopped) = &report.stopped {
+        out.push_str(&palette.status(Status::Fail, stopped));
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+fn workload_table(report: &Report, palette: Palette) -> String {
+    let mut columns = Columns::new();
+    columns.row(["ACTION", "WORKLOAD", "NAMESPACE", "RESULT"]);
+    for w in &report.workloads {
+        columns.row([
+            w.planned.action.label().to_string(),
+            w.planned.label(),
+            w.planned.namespace.clone().unwrap_or_default(),
+            result(w.write.as_ref(), w.wait.as_ref()),
+        ]);
+    }
+    let widths = columns.widths();
+    let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 3);
+    let mut out = String::new();
+    for (i, row) in columns.rows().iter().enumerate() {
+        let status = match report
+            .workloads
+            .get(i.wrapping_sub(1))
+            .map(|w| &w.planned.action)
+        {
+            Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
+            Some(Action::Migrate { .. } | Action::AlreadyDone) => Status::Pass,
+            Some(Action::Skip { .. } | Action::BarePod { .. }) => Status::Fail,
+            None => Status::Info,
+        };
+        let line = Columns::format_row(&widths, row, |col, cell| {
+            if col == 0 && i > 0 {
+                palette.status(status, cell)
+            } else {
+                cell.to_string()
+            }
+        });
+        out.push_str(line.trim_end());
+        out.push('\n');
+        let Some(w) = i.checked_sub(1).and_then(|i| report.workloads.get(i)) else {
+            continue;
+        };
+        let mut detail = |text: String| out.push_str(&format!("{indent}{text}\n"));
+        match &w.planned.action {
+            Action::Migrate {
+                changes, forced, ..
+            } => {
+                for change in changes {
+                    for line in diff_lines(change) {
+                        detail(line);
+                    }
+                }
+                for f in forced {
+                    detail(palette.status(
+                        Status::Warn,
+                        &format!(
+                            "FORCED past {} {}: {} ({})",
+                            f.id,
+                            f.effect.label(),
+                            f.message,
+                            f.path
+                        ),
+                    ));
+                }
+            }
+            Action::Skip { reasons } => {
+                for f in reasons {
+                    detail(format!(
+                        "{} {}: {} ({})",
+                        f.id,
+                        f.effect.label(),
+                        f.message,
+                        f.path
+                    ));
+                    detail(format!("  fix: {}", f.fix));
+                }
+            }
+            Action::BarePod { advice } => detail(advice.clone()),
+            Action::AlreadyDone => {}
+        }
+        for f in &w.planned.caveats {
+            detail(palette.dim(&format!(
+                "caveat {} {}: {}",
+                f.id,
+                f.effect.label(),
+                f.message
+            )));
+        }
+    }
+    out
+}
+
+/// `+ path: value` for a new value, `- path: value` for a removed one, both for a change.
+pub fn diff_lines(change: &Change) -> Vec<String> {
+    let show = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut lines = Vec::new();
+    if let Some(before) = &change.before {
+        lines.push(format!("- {}: {}", change.path, show(before)));
+    }
+    if let Some(after) = &change.after {
+        lines.push(format!("+ {}: {}", change.path, show(after)));
+    }
+    lines
+}
+
+fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
+    let written = match write {
+        None => String::new(),
+        Some(WriteStatus::DryRunPassed) => "dry run passed, not written".into(),
+        Some(WriteStatus::DryRunFailed { reason }) => format!("dry run failed: {reason}"),
+        Some(WriteStatus::Migrated { resource_version }) => {
+            format!("written (resourceVersion {resource_version})")
+        }
+        Some(WriteStatus::Conflict { reason }) => {
+            format!("conflict, changed by someone else, left as is: {reason}")
+        }
+        Some(WriteStatus::Failed { reason }) => format!("write failed: {reason}"),
+        Some(WriteStatus::Restored) => "written, then restored from the backup".into(),
+        Some(WriteStatus::RestoreFailed { reason }) => format!("NOT restored: {reason}"),
+        Some(WriteStatus::NotWritten) => "not written".into(),
+    };
+    let waited = match wait {
+        None => String::new(),
+        Some(WaitResult::Sandboxed { pods }) => format!("; {pods} pod(s) sandboxed"),
+        Some(WaitResult::TimedOut { sandboxed, total }) => {
+            format!("; timed out with {sandboxed}/{total} pod(s) sandboxed")
+        }
+        Some(WaitResult::NotFollowed { reason }) => format!("; {reason}"),
+        Some(WaitResult::Failed { reason }) => format!("; wait failed: {reason}"),
+    };
+    format!("{written}{waited}")
+}
+
+fn summary(report: &Report) -> String {
+    let s = &report.summary;
+    let counts = format!(
+        "{} to migrate, {} skipped, {} already done, {} bare pod(s)",
+        s.migrate, s.skip, s.already_done, s.bare_pod
+    );
+    let tail = match report.mode {
+        Mode::Plan => "nothing was changed (--apply makes the changes)".to_string(),
+        Mode::Apply => {
+            let mut text = format!(
+                "{} written, {} restored, {} failed",
+                s.migrated, s.restored, s.failed
+            );
+            if let Some(dir) = &report.backup_dir {
+                text.push_str(&format!(
+                    "; backup in {dir} (undo: kubectl sandbox migrate --rollback {dir})"
+                ));
+            }
+            text
+        }
+        Mode::Rollback => {
+            return format!(
+                "rollback of {}: {} restored, {} failed; exit {}",
+                report.backup_dir.as_deref().unwrap_or("?"),
+                report.restored.len() - s.failed,
+                s.failed,
+                report.exit_code
+            );
+        }
+    };
+    format!("{counts}; {tail}; exit {}", report.exit_code)
+}

@@ -1,0 +1,236 @@
+//! The write phase of `migrate --apply`, driven step by step against the fake API server
+//! so something can happen between the dry run and the writes: a concurrent change (409),
+//! a failing write. And `--wait`, with pods changing in the store while it polls.
+
+use std::time::Duration;
+
+use kubectl_sandbox::cli::kube_args::KubeArgs;
+use kubectl_sandbox::explain::{Context, WorkloadKind};
+use kubectl_sandbox::k8s::{self, raw};
+use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
+use kubectl_sandbox::migrate::backup::Backup;
+use kubectl_sandbox::migrate::plan;
+use kubectl_sandbox::migrate::wait::{self, WaitResult};
+use serde_json::{Value, json};
+use testkit::fake_apiserver::objects::{pod, sandbox_node};
+use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
+
+fn deployment(name: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": name, "namespace": "shop" },
+        "spec": {
+            "selector": { "matchLabels": { "app": name } },
+            "template": { "metadata": { "labels": { "app": name } }, "spec": { "containers": [
+                { "name": "app", "resources": { "limits": { "cpu": "1", "memory": "1Gi" } } }
+            ] } }
+        }
+    })
+}
+
+fn path_of(name: &str) -> String {
+    format!("/apis/apps/v1/namespaces/shop/deployments/{name}")
+}
+
+struct Rig {
+    api: FakeApiServer,
+    dir: tempfile::TempDir,
+    runtime: tokio::runtime::Runtime,
+    client: kube::Client,
+}
+
+fn rig() -> Rig {
+    let api = FakeApiServer::start();
+    api.insert_all([deployment("web"), deployment("api")]);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(
+        dir.path(),
+        &[KubeconfigContext {
+            context_name: "test".into(),
+            cluster_name: "test".into(),
+            server_url: api.url().to_string(),
+            credentials: Credentials::Token("t".into()),
+        }],
+        "test",
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let args = KubeArgs {
+        kubeconfig: Some(kubeconfig),
+        context: None,
+        request_timeout: Duration::from_secs(10),
+    };
+    let client = runtime.block_on(k8s::connect(&args)).unwrap().client;
+    Rig {
+        api,
+        dir,
+        runtime,
+        client,
+    }
+}
+
+impl Rig {
+    /// Reads and plans `web` then `api`, as `--apply` does, and saves the backup.
+    fn targets_and_backup(&self) -> (Vec<Target>, Backup) {
+        let targets: Vec<Target> = ["web", "api"]
+            .iter()
+            .map(|name| {
+                let object = self
+                    .runtime
+                    .block_on(raw::get(
+                        &self.client,
+                        WorkloadKind::Deployment,
+                        "shop",
+                        name,
+                    ))
+                    .unwrap();
+                let planned = plan(&object, None, &Context::offline(), false)
+                    .unwrap()
+                    .unwrap();
+                Target { planned, object }
+            })
+            .collect();
+        let dry = self
+            .runtime
+            .block_on(apply::dry_run_all(&self.client, &targets));
+        assert_eq!(dry, [WriteStatus::DryRunPassed, WriteStatus::DryRunPassed]);
+        let originals: Vec<(WorkloadKind, &Value)> = targets
+            .iter()
+            .map(|t| (WorkloadKind::Deployment, &t.object))
+            .collect();
+        let backup = Backup::create(&self.dir.path().join("b"), "test", "now", &originals).unwrap();
+        (targets, backup)
+    }
+
+    fn object(&self, name: &str) -> Value {
+        self.api.object(&path_of(name)).unwrap()
+    }
+}
+
+#[test]
+fn a_conflict_is_not_overwritten_and_the_earlier_write_is_undone() {
+    let rig = rig();
+    let (targets, mut backup) = rig.targets_and_backup();
+    let web_before = rig.object("web");
+    // Someone scales `api` between the dry run and the write.
+    let mut theirs = rig.object("api");
+    theirs["spec"]["replicas"] = json!(5);
+    rig.api.insert(theirs);
+    let theirs = rig.object("api");
+
+    let (statuses, stopped) =
+        rig.runtime
+            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+    assert_eq!(statuses[0], WriteStatus::Restored);
+    assert!(
+        matches!(statuses[1], WriteStatus::Conflict { .. }),
+        "{statuses:?}"
+    );
+    assert!(stopped.unwrap().contains("deployment/api"));
+    assert_eq!(rig.object("api"), theirs, "their change stands");
+    assert_eq!(
+        rig.object("web")["spec"],
+        web_before["spec"],
+        "web is as it was"
+    );
+}
+
+#[test]
+fn a_failed_write_midway_leaves_the_cluster_as_it_was() {
+    let rig = rig();
+    let (targets, mut backup) = rig.targets_and_backup();
+    let before: Vec<Value> = ["web", "api"]
+        .iter()
+        .map(|n| rig.object(n)["spec"].clone())
+        .collect();
+    rig.api.fail_on(&path_of("api"), 500);
+
+    let (statuses, stopped) =
+        rig.runtime
+            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+    assert!(stopped.is_some());
+    assert_eq!(statuses[0], WriteStatus::Restored);
+    assert!(
+        matches!(statuses[1], WriteStatus::Failed { .. }),
+        "{statuses:?}"
+    );
+    let after: Vec<Value> = ["web", "api"]
+        .iter()
+        .map(|n| rig.object(n)["spec"].clone())
+        .collect();
+    assert_eq!(after, before);
+    let index = Backup::open(&rig.dir.path().join("b")).unwrap();
+    assert!(index.index().objects[0].migrated_resource_version.is_some());
+}
+
+#[test]
+fn wait_follows_the_pods_until_they_run_sandboxed() {
+    let rig = rig();
+    rig.api.insert(sandbox_node("sbx-1", "gvisor-pool"));
+    let mut old = pod("shop", "web-old");
+    old["metadata"]["labels"] = json!({"app": "web"});
+    old["spec"]["nodeName"] = json!("std-1");
+    rig.api.insert(old.clone());
+    let workloads = vec![(
+        "deployment/web".to_string(),
+        WorkloadKind::Deployment,
+        deployment("web"),
+    )];
+    let client = rig.client.clone();
+    let handle = rig.runtime.spawn(async move {
+        let mut lines = Vec::new();
+        let results = wait::follow(&client, &workloads, Duration::from_secs(60), &mut lines).await;
+        (results, String::from_utf8(lines).unwrap())
+    });
+    // Once the wait has looked at least once, the rollout replaces the pod.
+    let pods_path = "/api/v1/namespaces/shop/pods";
+    for _ in 0..200 {
+        if !rig.api.requests_to(pods_path).is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(
+        !rig.api.requests_to(pods_path).is_empty(),
+        "the wait read the pods"
+    );
+    let mut new = old;
+    new["spec"]["runtimeClassName"] = json!("gvisor");
+    new["spec"]["nodeName"] = json!("sbx-1");
+    rig.api.insert(new);
+
+    let (results, lines) = rig.runtime.block_on(handle).unwrap();
+    assert_eq!(results, [WaitResult::Sandboxed { pods: 1 }]);
+    assert!(lines.contains("deployment/web: 0/1"), "{lines}");
+    assert!(lines.contains("deployment/web: 1/1"), "{lines}");
+}
+
+#[test]
+fn wait_gives_up_at_the_timeout() {
+    let rig = rig();
+    let mut old = pod("shop", "web-old");
+    old["metadata"]["labels"] = json!({"app": "web"});
+    rig.api.insert(old);
+    let workloads = vec![(
+        "deployment/web".to_string(),
+        WorkloadKind::Deployment,
+        deployment("web"),
+    )];
+    let results = rig.runtime.block_on(wait::follow(
+        &rig.client,
+        &workloads,
+        Duration::ZERO,
+        &mut std::io::sink(),
+    ));
+    assert_eq!(
+        results,
+        [WaitResult::TimedOut {
+            sandboxed: 0,
+            total: 1
+        }]
+    );
+}

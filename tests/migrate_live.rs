@@ -1,0 +1,590 @@
+//! `kubectl sandbox migrate` end to end: the built binary against the fake Kubernetes API
+//! server (through a real kubeconfig), and the real gcloud against the GKE mock for
+//! `--create-node-pool`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use testkit::fake_apiserver::objects::{gvisor_runtime_class, namespace, node, sandbox_node};
+use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
+use testkit::gke_mock::GkeMock;
+
+const PROJECT: &str = "acme-prod";
+const DEFAULT_POOL_ONLY: &str = include_str!("fixtures/gke/default-pool-only.json");
+
+struct Rig {
+    api: FakeApiServer,
+    dir: TempDir,
+    kubeconfig: PathBuf,
+}
+
+fn deployment(name: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": { "name": name, "namespace": "shop", "labels": { "app": name } },
+        "spec": {
+            "replicas": 2,
+            "selector": { "matchLabels": { "app": name } },
+            "template": {
+                "metadata": { "labels": { "app": name } },
+                "spec": { "containers": [{ "name": "app", "image": "registry.example/app:1",
+                    "resources": { "limits": { "cpu": "1", "memory": "1Gi" } } }] }
+            }
+        }
+    })
+}
+
+fn path_of(name: &str) -> String {
+    format!("/apis/apps/v1/namespaces/shop/deployments/{name}")
+}
+
+/// A cluster ready for sandboxed pods, with deployments `web` and `api` in `shop`.
+fn rig_with(location: &str, cluster: &str) -> Rig {
+    let api = FakeApiServer::start();
+    api.insert_all([
+        gvisor_runtime_class(),
+        node("n-default-1", "default-pool"),
+        sandbox_node("n-gvisor-1", "gvisor-pool"),
+        namespace("shop"),
+        deployment("web"),
+        deployment("api"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let context = KubeconfigContext {
+        context_name: "prod".into(),
+        cluster_name: format!("gke_{PROJECT}_{location}_{cluster}"),
+        server_url: api.url().to_string(),
+        credentials: Credentials::Token("t".into()),
+    };
+    let kubeconfig = write_kubeconfig(dir.path(), &[context], "prod");
+    Rig {
+        api,
+        dir,
+        kubeconfig,
+    }
+}
+
+fn rig() -> Rig {
+    rig_with("europe-west1", "prod-eu")
+}
+
+impl Rig {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"));
+        command
+            .arg("migrate")
+            .args(args)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("NO_COLOR", "1")
+            .env_remove("KUBECTL_SANDBOX_GCLOUD")
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("the binary runs")
+    }
+
+    /// Runs with `-o json --no-gke`; the report and the exit code.
+    fn json(&self, args: &[&str]) -> (Value, i32) {
+        let mut all = vec!["-o", "json", "--no-gke"];
+        all.extend_from_slice(args);
+        let output = self.run(&all);
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        let report = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("JSON on stdout ({e}); stderr: {stderr}"));
+        (report, output.status.code().unwrap())
+    }
+
+    fn object(&self, name: &str) -> Value {
+        self.api.object(&path_of(name)).unwrap()
+    }
+
+    fn writes(&self) -> Vec<testkit::fake_apiserver::RecordedRequest> {
+        self.api
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .collect()
+    }
+}
+
+fn is_dry_run(request: &testkit::fake_apiserver::RecordedRequest) -> bool {
+    request.query.get("dryRun").is_some_and(|v| v == "All")
+}
+
+fn runtime_class(object: &Value) -> &Value {
+    &object["spec"]["template"]["spec"]["runtimeClassName"]
+}
+
+#[test]
+fn a_plan_changes_nothing() {
+    let rig = rig();
+    let (report, code) = rig.json(&["deployment/web", "-n", "shop"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["mode"], "plan");
+    assert_eq!(report["workloads"][0]["action"], "migrate");
+    assert_eq!(
+        report["workloads"][0]["changes"][0]["path"],
+        "spec.template.spec.runtimeClassName"
+    );
+    assert!(
+        report["preflight"]["ready"].as_bool().unwrap(),
+        "{report:#}"
+    );
+    assert_eq!(
+        rig.writes(),
+        [],
+        "a plan sends no write, not even a dry run"
+    );
+    assert_eq!(runtime_class(&rig.object("web")), &Value::Null);
+}
+
+#[test]
+fn apply_dry_runs_everything_first_backs_up_writes_and_a_second_run_changes_nothing() {
+    let rig = rig();
+    let (report, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b"]);
+    assert_eq!(code, 0, "{report:#}");
+    let writes = rig.writes();
+    assert_eq!(writes.len(), 4, "{writes:#?}");
+    let first_write = writes.iter().position(|r| !is_dry_run(r)).unwrap();
+    assert_eq!(first_write, 2, "both dry runs come before the first write");
+    for request in &writes {
+        assert_eq!(request.method, "PATCH");
+        assert_eq!(
+            request.headers["content-type"],
+            "application/merge-patch+json"
+        );
+        assert_eq!(request.query["fieldManager"], "kubectl-sandbox");
+        let patch: Value = serde_json::from_str(&request.body).unwrap();
+        assert!(
+            patch["metadata"]["resourceVersion"].is_string(),
+            "guarded: {patch}"
+        );
+    }
+    for name in ["web", "api"] {
+        assert_eq!(runtime_class(&rig.object(name)), "gvisor");
+    }
+    let index: Value = serde_json::from_str(
+        &std::fs::read_to_string(rig.dir.path().join("b/index.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(index["objects"].as_array().unwrap().len(), 2);
+    assert!(index["objects"][0]["migrated_resource_version"].is_string());
+
+    let before = rig.writes().len();
+    let (again, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b2"]);
+    assert_eq!(code, 0, "{again:#}");
+    let actions: Vec<&Value> = again["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| &w["action"])
+        .collect();
+    assert_eq!(actions, ["already-done", "already-done"]);
+    assert_eq!(rig.writes().len(), before, "the second run writes nothing");
+    assert!(!rig.dir.path().join("b2").exists(), "nor a backup");
+}
+
+#[test]
+fn one_failing_dry_run_means_zero_writes() {
+    let rig = rig();
+    let original = rig.object("web");
+    rig.api.fail_on(&path_of("api"), 422);
+    let (report, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        report["stopped"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written")
+    );
+    let writes = rig.writes();
+    assert!(writes.iter().all(is_dry_run), "{writes:#?}");
+    assert_eq!(rig.object("web"), original);
+    assert!(
+        !rig.dir.path().join("b").exists(),
+        "no backup without a write"
+    );
+    let api = report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "api")
+        .unwrap();
+    assert_eq!(api["write"]["status"], "dry-run-failed");
+}
+
+#[test]
+fn rollback_restores_the_saved_specs_byte_for_byte() {
+    let rig = rig();
+    let (report, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b"]);
+    assert_eq!(code, 0, "{report:#}");
+    let (report, code) = rig.json(&["--rollback", "b"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["restored"].as_array().unwrap().len(), 2);
+    let backup = rig.dir.path().join("b");
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(backup.join("index.json")).unwrap()).unwrap();
+    for entry in index["objects"].as_array().unwrap() {
+        let (file, name) = (
+            entry["file"].as_str().unwrap(),
+            entry["name"].as_str().unwrap(),
+        );
+        let saved: Value =
+            serde_json::from_str(&std::fs::read_to_string(backup.join(file)).unwrap()).unwrap();
+        let now = rig.object(name);
+        assert_eq!(
+            serde_json::to_string(&now["spec"]).unwrap(),
+            serde_json::to_string(&saved["spec"]).unwrap()
+        );
+        assert_eq!(
+            saved["spec"],
+            deployment(name)["spec"],
+            "the backup is the original"
+        );
+    }
+}
+
+#[test]
+fn rollback_leaves_an_object_changed_since_alone() {
+    let rig = rig();
+    rig.json(&[
+        "deployment/web",
+        "-n",
+        "shop",
+        "--apply",
+        "--backup-dir",
+        "b",
+    ]);
+    let mut theirs = rig.object("web");
+    theirs["spec"]["replicas"] = json!(7);
+    rig.api.insert(theirs);
+    let (report, code) = rig.json(&["--rollback", "b"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        report["restored"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("changed after migrate")
+    );
+    assert_eq!(rig.object("web")["spec"]["replicas"], 7);
+}
+
+#[test]
+fn bare_pods_are_reported_with_advice_and_nothing_is_written() {
+    let rig = rig();
+    rig.api
+        .insert(testkit::fake_apiserver::objects::pod("shop", "debug"));
+    let (report, code) = rig.json(&["pod/debug", "-n", "shop", "--apply", "--backup-dir", "b"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["workloads"][0]["action"], "bare-pod");
+    assert!(
+        report["workloads"][0]["advice"]
+            .as_str()
+            .unwrap()
+            .contains("cannot change")
+    );
+    assert_eq!(rig.writes(), []);
+}
+
+#[test]
+fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/manifests/nginx-deployment.yaml");
+    let output = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+        .args(["migrate", "-o", "yaml", "-f"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let before = std::fs::read_to_string(&input).unwrap();
+    let after = String::from_utf8(output.stdout).unwrap();
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| l.trim() == "runtimeClassName: gvisor")
+        .collect();
+    assert_eq!(added.len(), 1, "{after}");
+    let without: Vec<&str> = after
+        .lines()
+        .filter(|l| l.trim() != "runtimeClassName: gvisor")
+        .collect();
+    assert_eq!(without, before.lines().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_cluster_without_sandbox_capacity_gets_the_node_pool_command_and_no_writes() {
+    let rig = rig_without_capacity();
+    let gke = rig.dir.path().join("cluster.json");
+    std::fs::write(&gke, DEFAULT_POOL_ONLY).unwrap();
+    let output = rig.run(&[
+        "-n",
+        "shop",
+        "--all",
+        "--apply",
+        "-o",
+        "json",
+        "--gke-json",
+        gke.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["preflight"]["ready"], false);
+    let argv: Vec<&str> = report["preflight"]["create_node_pool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        argv.join(" "),
+        "container node-pools create gvisor-pool --cluster plain-eu --location europe-west1 \
+         --project acme-prod --image-type=cos_containerd --sandbox=type=gvisor --machine-type=e2-standard-4"
+    );
+    assert_eq!(rig.writes(), []);
+}
+
+fn gcloud_installed() -> bool {
+    let found = which::which("gcloud").is_ok();
+    if !found {
+        eprintln!("skipped: the real gcloud is needed for this test");
+    }
+    found
+}
+
+/// A Standard cluster with no sandbox pool: no RuntimeClass gvisor, no sandbox node.
+fn rig_without_capacity() -> Rig {
+    let api = FakeApiServer::start();
+    api.insert_all([
+        namespace("shop"),
+        node("n-1", "default-pool"),
+        deployment("web"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(
+        dir.path(),
+        &[KubeconfigContext {
+            context_name: "prod".into(),
+            cluster_name: format!("gke_{PROJECT}_europe-west1_plain-eu"),
+            server_url: api.url().to_string(),
+            credentials: Credentials::Token("t".into()),
+        }],
+        "prod",
+    );
+    Rig {
+        api,
+        dir,
+        kubeconfig,
+    }
+}
+
+fn mock() -> GkeMock {
+    GkeMock::builder(PROJECT)
+        .cluster("europe-west1", DEFAULT_POOL_ONLY)
+        .start()
+}
+
+fn with_gcloud_env(rig: &Rig, mock: &GkeMock, args: &[&str]) -> Output {
+    let config = rig.dir.path().join("gcloud");
+    std::fs::create_dir_all(&config).unwrap();
+    rig.command(args)
+        .envs(mock.gcloud_env(&config))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn create_node_pool_runs_the_real_gcloud_against_the_mock() {
+    if !gcloud_installed() {
+        return;
+    }
+    let (rig, mock) = (rig_without_capacity(), mock());
+    let output = with_gcloud_env(
+        &rig,
+        &mock,
+        &[
+            "deployment/web",
+            "-n",
+            "shop",
+            "--create-node-pool",
+            "--yes",
+            "-o",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["preflight"]["ready"], true);
+    let created = mock
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("a node-pool create request");
+    assert_eq!(
+        created.url,
+        "/v1/projects/acme-prod/locations/europe-west1/clusters/plain-eu/nodePools?alt=json"
+    );
+    let body: Value = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(body["nodePool"]["name"], "gvisor-pool");
+    assert_eq!(
+        body["nodePool"]["config"]["sandboxConfig"]["type"],
+        "GVISOR"
+    );
+    assert_eq!(body["nodePool"]["config"]["machineType"], "e2-standard-4");
+}
+
+#[test]
+fn create_node_pool_without_a_terminal_or_yes_refuses() {
+    if !gcloud_installed() {
+        return;
+    }
+    let (rig, mock) = (rig_without_capacity(), mock());
+    let output = with_gcloud_env(
+        &rig,
+        &mock,
+        &["deployment/web", "-n", "shop", "--create-node-pool"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert!(mock.requests().iter().all(|r| r.method != "POST"));
+}
+
+#[test]
+fn a_bad_pool_name_never_reaches_gcloud() {
+    let rig = rig();
+    let output = rig.run(&[
+        "deployment/web",
+        "-n",
+        "shop",
+        "--create-node-pool",
+        "--yes",
+        "--pool-name",
+        "--verbosity=debug",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn force_migrates_a_blocked_manifest_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("host.yaml");
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: agent\n";
+    std::fs::write(&file, text).unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+            .args(["migrate", "-o", "json", "-f"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let plain = run(&[]);
+    let report: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(report["workloads"][0]["action"], "skip");
+    assert_eq!(report["workloads"][0]["reasons"][0]["id"], "EP004");
+
+    let forced = run(&["--force"]);
+    let report: Value = serde_json::from_slice(&forced.stdout).unwrap();
+    assert_eq!(forced.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["workloads"][0]["action"], "migrate");
+    assert_eq!(report["workloads"][0]["forced"][0]["id"], "EP004");
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("warning: --force"));
+}
+
+#[test]
+fn the_plan_table_shows_the_diff_and_ends_with_the_summary() {
+    let rig = rig();
+    let mut pinned = deployment("batch");
+    pinned["spec"]["template"]["spec"]["nodeSelector"] = json!({"sandbox.gke.io/runtime": "runc"});
+    rig.api.insert(pinned);
+    let output = rig.run(&["-n", "shop", "--all", "--no-gke"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("PREFLIGHT\n"), "{text}");
+    assert!(
+        text.contains("+ spec.template.spec.runtimeClassName: gvisor"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"- spec.template.spec.nodeSelector["sandbox.gke.io/runtime"]: runc"#),
+        "{text}"
+    );
+    let last = text.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "3 to migrate, 0 skipped, 0 already done, 0 bare pod(s); nothing was changed (--apply makes the changes); exit 0"
+    );
+    assert_eq!(rig.writes(), []);
+}
+
+#[test]
+fn autopilot_needs_no_node_pool_and_none_is_created() {
+    let rig = rig_without_capacity();
+    let gke = rig.dir.path().join("autopilot.json");
+    std::fs::write(&gke, include_str!("fixtures/gke/autopilot.json")).unwrap();
+    let output = rig.run(&[
+        "deployment/web",
+        "-n",
+        "shop",
+        "--create-node-pool",
+        "--yes",
+        "-o",
+        "json",
+        "--gke-json",
+        gke.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["preflight"]["ready"], true);
+    assert!(
+        report["preflight"].get("create_node_pool").is_none(),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn yaml_output_of_live_objects_is_the_changed_manifests() {
+    let rig = rig();
+    let output = rig.run(&[
+        "deployment/web",
+        "deployment/api",
+        "-n",
+        "shop",
+        "--no-gke",
+        "-o",
+        "yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let documents: Vec<&str> = text
+        .split("---\n")
+        .filter(|d| !d.trim().is_empty())
+        .collect();
+    assert_eq!(documents.len(), 2, "{text}");
+    assert!(
+        documents[0].contains("name: web") && documents[1].contains("name: api"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("runtimeClassName: gvisor").count(),
+        2,
+        "{text}"
+    );
+    assert!(
+        !text.contains("resourceVersion"),
+        "server-owned fields are left out: {text}"
+    );
+    assert_eq!(rig.writes(), []);
+}
