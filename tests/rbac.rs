@@ -151,3 +151,66 @@ fn the_token_never_appears_in_output() {
     assert!(printed.contains("401"), "{printed}");
     assert!(!printed.contains(TOKEN), "{printed}");
 }
+
+/// Runs `command` and asserts that each request is allowed by one of `roles`; returns
+/// the requests, so a caller can check that the command did write.
+fn requests_within(rig: &Rig, command: &[&str], roles: &[&str]) -> Vec<String> {
+    let roles: Vec<Value> = roles.iter().map(|r| role(r)).collect();
+    let before = rig.api.requests().len();
+    let printed = run_printing(rig, command);
+    assert!(!printed.contains(TOKEN), "{command:?} printed the token");
+    rig.api.requests()[before..]
+        .iter()
+        .map(|request| {
+            let access = access_of(request);
+            assert!(
+                roles.iter().any(|r| allows(r, &access)),
+                "{command:?}: {access} ({} {}) is outside {roles:?}\n{printed}",
+                request.method,
+                request.path
+            );
+            format!("{} {}", request.method, request.path)
+        })
+        .collect()
+}
+
+#[test]
+fn migrate_and_rollback_stay_inside_the_read_and_migrate_roles() {
+    let rig = cluster_with_workloads();
+    let backup = rig.dir.path().join("backup");
+    let backup = backup.to_str().unwrap();
+    let gke = "tests/fixtures/gke/standard-with-sandbox.json";
+    let roles = ["deploy/rbac/read.yaml", "deploy/rbac/migrate.yaml"];
+    let migrate = [
+        "migrate",
+        "-n",
+        "tenant-a",
+        "--all",
+        "--apply",
+        "--backup-dir",
+        backup,
+        "--gke-json",
+        gke,
+    ];
+    let made = requests_within(&rig, &migrate, &roles);
+    assert!(
+        made.iter()
+            .any(|r| r.starts_with("PATCH /apis/apps/v1/namespaces/tenant-a/deployments/web")),
+        "{made:#?}"
+    );
+    let rollback = ["migrate", "--rollback", backup];
+    let made = requests_within(&rig, &rollback, &roles);
+    assert!(made.iter().any(|r| r.starts_with("PUT ")), "{made:#?}");
+}
+
+#[test]
+fn policy_apply_stays_inside_the_read_and_policy_roles() {
+    let rig = cluster_with_workloads();
+    rig.api.set_git_version("v1.33.2-gke.1000");
+    let roles = ["deploy/rbac/read.yaml", "deploy/rbac/policy.yaml"];
+    let made = requests_within(&rig, &["policy", "--apply"], &roles);
+    assert!(
+        made.iter().filter(|r| r.starts_with("PATCH ")).count() >= 2,
+        "{made:#?}"
+    );
+}
