@@ -234,3 +234,41 @@ fn wait_gives_up_at_the_timeout() {
         }]
     );
 }
+
+#[test]
+fn the_server_gone_after_the_dry_run_changes_nothing_and_the_backup_is_complete() {
+    let rig = rig();
+    let (targets, mut backup) = rig.targets_and_backup();
+    // Every original is on disk before the first write is tried.
+    let saved = Backup::open(&rig.dir.path().join("b")).unwrap();
+    assert_eq!(saved.index().objects.len(), 2);
+    for entry in &saved.index().objects {
+        let original: Value = serde_json::from_str(
+            &std::fs::read_to_string(rig.dir.path().join("b").join(&entry.file)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(original["metadata"]["name"], json!(entry.name));
+    }
+    let Rig {
+        api,
+        runtime,
+        client,
+        ..
+    } = rig;
+    drop(api);
+
+    let (statuses, stopped) = runtime.block_on(apply::write_all(&client, &targets, &mut backup));
+    assert!(
+        stopped.is_some(),
+        "the apply stops at the first failed write"
+    );
+    assert!(
+        matches!(statuses[0], WriteStatus::Failed { .. }),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses[1],
+        WriteStatus::NotWritten,
+        "nothing after the failure is tried"
+    );
+}
