@@ -118,8 +118,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
             break
         }
         'kubectl-sandbox;migrate' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed')
-            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of the workloads (default: the kubeconfig''s)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of the workloads (default: the kubeconfig''s)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only workloads whose labels match, e.g. app=web,tier!=db')

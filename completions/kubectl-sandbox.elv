@@ -111,8 +111,8 @@ set edit:completion:arg-completer[kubectl-sandbox] = {|@words|
             cand --version 'Print version'
         }
         &'kubectl-sandbox;migrate'= {
-            cand -f 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed'
-            cand --filename 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed'
+            cand -f 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed'
+            cand --filename 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed'
             cand -n 'The namespace of the workloads (default: the kubeconfig''s)'
             cand --namespace 'The namespace of the workloads (default: the kubeconfig''s)'
             cand -l 'Only workloads whose labels match, e.g. app=web,tier!=db'

@@ -95,7 +95,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s V -l version -d 'Print version'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s f -l filename -d 'Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed' -r -F
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s f -l filename -d 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed' -r -F
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s n -l namespace -d 'The namespace of the workloads (default: the kubeconfig\'s)' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s l -l selector -d 'Only workloads whose labels match, e.g. app=web,tier!=db' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s o -l output -d 'table (the plan), json (schema kubectl-sandbox.dev/migrate/v1) or yaml (the changed manifests)' -r -f -a "table\t''

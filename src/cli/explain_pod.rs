@@ -3,14 +3,13 @@
 //! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::CliError;
 use super::explain_live::explain_live;
 use super::gather::read_gke_json;
-use super::source_args::SourceArgs;
+use super::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
 use crate::explain::{Context, Report, Verdict, WorkloadKind};
 use crate::manifest::read_sources;
@@ -63,14 +62,8 @@ pub struct ExplainPodArgs {
     #[arg(value_name = "TYPE/NAME")]
     pub targets: Vec<String>,
 
-    /// Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds
-    /// too. Repeatable. No cluster is needed.
-    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
-    pub filenames: Vec<PathBuf>,
-
-    /// Descend into directories given with -f.
-    #[arg(short = 'R', long)]
-    pub recursive: bool,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
 
     /// The namespace of the targets, and of manifests that name none.
     #[arg(short, long, value_name = "NAMESPACE")]
@@ -140,7 +133,7 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
 }
 
 pub fn run(args: &ExplainPodArgs) -> u8 {
-    let report = if args.filenames.is_empty() {
+    let report = if args.manifests.filenames.is_empty() {
         live_report(args)
     } else {
         manifest_report(args)
@@ -170,8 +163,8 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
         .map(read_gke_json)
         .transpose()?;
     let set = read_sources(
-        &args.filenames,
-        args.recursive,
+        &args.manifests.filenames,
+        args.manifests.recursive,
         &mut std::io::stdin().lock(),
     );
     let context = Context {

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use super::kube_args::parse_duration;
-use super::source_args::SourceArgs;
+use super::source_args::{ManifestArgs, SourceArgs};
 use crate::gke::commands::DEFAULT_SANDBOX_POOL;
 use crate::gke::names;
 use crate::migrate::Action;
@@ -48,13 +48,8 @@ pub struct MigrateArgs {
     #[arg(value_name = "TYPE/NAME")]
     pub targets: Vec<String>,
 
-    /// Manifest file, directory or `-` for stdin. Repeatable. Offline: no cluster needed.
-    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
-    pub filenames: Vec<PathBuf>,
-
-    /// Descend into directories given with -f.
-    #[arg(short = 'R', long)]
-    pub recursive: bool,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
 
     /// The namespace of the workloads (default: the kubeconfig's).
     #[arg(short, long, value_name = "NAMESPACE")]
@@ -124,7 +119,7 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
     let (report, yaml) = if let Some(dir) = &args.rollback {
         (super::migrate_live::rollback(args, dir)?, String::new())
-    } else if !args.filenames.is_empty() {
+    } else if !args.manifests.filenames.is_empty() {
         super::migrate_files::migrate_files(args)?
     } else {
         super::migrate_live::migrate_live(args)?
@@ -165,14 +160,14 @@ fn warn_if_forced(report: &Report) {
 fn validate(args: &MigrateArgs) -> Result<(), CliError> {
     let live_selection = !args.targets.is_empty() || args.all || args.selector.is_some();
     if args.rollback.is_some() {
-        if live_selection || !args.filenames.is_empty() {
+        if live_selection || !args.manifests.filenames.is_empty() {
             return Err(CliError::usage(
                 "--rollback DIR restores a backup; it takes no workloads",
             ));
         }
         return Ok(());
     }
-    if !args.filenames.is_empty() {
+    if !args.manifests.filenames.is_empty() {
         if !args.targets.is_empty() || args.all {
             return Err(CliError::usage(
                 "give either -f FILE or workloads (TYPE/NAME, --all), not both",

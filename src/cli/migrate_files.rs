@@ -28,12 +28,21 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     };
     // Stdin is read here, once, so its text is still at hand for the edit.
     let mut stdin_text = String::new();
-    if args.filenames.iter().any(|f| f.as_os_str() == "-") {
+    if args
+        .manifests
+        .filenames
+        .iter()
+        .any(|f| f.as_os_str() == "-")
+    {
         std::io::stdin()
             .read_to_string(&mut stdin_text)
             .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
     }
-    let set = read_sources(&args.filenames, args.recursive, &mut stdin_text.as_bytes());
+    let set = read_sources(
+        &args.manifests.filenames,
+        args.manifests.recursive,
+        &mut stdin_text.as_bytes(),
+    );
     let mut report = Report::new(Mode::Plan);
     report.errors = set.errors;
     // Files in the order their objects came, each with its line edits.

@@ -62,3 +62,17 @@ impl PodArgs {
         }
     }
 }
+
+/// `-f` and `-R`: manifests from files, directories or stdin, for the commands that work
+/// offline on a repository as well as on a live cluster.
+#[derive(Debug, Clone, Args)]
+pub struct ManifestArgs {
+    /// Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds
+    /// too. Repeatable. No cluster is needed.
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Descend into directories given with -f.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+}

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    NodeSelectorRequirement, PodSpec, ResourceRequirements, SecurityContext, VolumeDevice,
-    VolumeMount,
+    Container, NodeSelectorRequirement, PodSpec, ResourceRequirements, SecurityContext,
+    VolumeDevice, VolumeMount,
 };
 
 use super::{FieldPath, Workload, WorkloadKind};
@@ -67,35 +67,26 @@ impl<'a> Subject<'a> {
     /// Containers, then init containers, then ephemeral containers, in manifest order.
     pub fn containers(&self) -> Vec<ContainerRef<'a>> {
         let spec = self.spec;
-        let regular = spec
-            .containers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ContainerRef {
+        let listed = |list: &'a [Container], key: &str, kind: ContainerList| {
+            let path = self.field(key);
+            list.iter().enumerate().map(move |(i, c)| ContainerRef {
                 name: &c.name,
                 image: c.image.as_deref(),
                 security_context: c.security_context.as_ref(),
                 resources: c.resources.as_ref(),
                 volume_mounts: c.volume_mounts.as_deref().unwrap_or_default(),
                 volume_devices: c.volume_devices.as_deref().unwrap_or_default(),
-                path: self.field("containers").index(i),
-                list: ContainerList::Containers,
-            });
-        let init = spec
-            .init_containers
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(i, c)| ContainerRef {
-                name: &c.name,
-                image: c.image.as_deref(),
-                security_context: c.security_context.as_ref(),
-                resources: c.resources.as_ref(),
-                volume_mounts: c.volume_mounts.as_deref().unwrap_or_default(),
-                volume_devices: c.volume_devices.as_deref().unwrap_or_default(),
-                path: self.field("initContainers").index(i),
-                list: ContainerList::InitContainers,
-            });
+                path: path.index(i),
+                list: kind,
+            })
+        };
+        let regular = listed(&spec.containers, "containers", ContainerList::Containers);
+        let init = listed(
+            spec.init_containers.as_deref().unwrap_or_default(),
+            "initContainers",
+            ContainerList::InitContainers,
+        );
+        // EphemeralContainer is its own type in the API, with the same fields.
         let ephemeral = spec
             .ephemeral_containers
             .iter()
