@@ -11,4 +11,4 @@ mod version;
 
 pub use model::{Autoscaling, GkeCluster, NodePool, ParseError, SandboxSetting, Telemetry};
 pub use target::GkeTarget;
-pub use version::GkeVersion;
+pub use version::{AUTOPILOT_SANDBOX_FROM, GkeVersion};

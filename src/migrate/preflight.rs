@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::gke::commands;
+use crate::gke::{AUTOPILOT_SANDBOX_FROM, GkeVersion, commands};
 use crate::snapshot::{ClusterSnapshot, GVISOR_HANDLER, GVISOR_RUNTIME_CLASS};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,8 +66,24 @@ pub fn preflight(
                 .map_or("", |g| g.reason.as_str())
         )),
     }
-    if autopilot {
-        checks.push("Autopilot: GKE adds sandbox nodes on demand, no node pool needed".to_string());
+    if let Some(cluster) = gke.filter(|g| g.autopilot) {
+        let version = cluster.master_version.as_deref();
+        match version.map(str::parse::<GkeVersion>) {
+            Some(Ok(v)) if v >= AUTOPILOT_SANDBOX_FROM => checks.push(
+                "Autopilot: GKE adds sandbox nodes on demand, no node pool needed".to_string(),
+            ),
+            Some(Ok(_)) => problems.push(format!(
+                "Autopilot control plane {} predates built-in GKE Sandbox ({AUTOPILOT_SANDBOX_FROM}): \
+                 upgrade it with gcloud container clusters upgrade {} --master --location {}",
+                version.unwrap_or_default(),
+                cluster.name,
+                cluster.location
+            )),
+            _ => problems.push(
+                "Autopilot control-plane version unknown: cannot tell whether GKE Sandbox is built in"
+                    .to_string(),
+            ),
+        }
     } else {
         let ready_nodes = snapshot
             .nodes
@@ -205,5 +221,21 @@ mod tests {
         let p = preflight(&snapshot(AUTOPILOT, false, 0), "gvisor-pool", None);
         assert!(p.ready, "{p:?}");
         assert_eq!(p.create_node_pool, None);
+    }
+
+    #[test]
+    fn autopilot_older_than_built_in_sandbox_is_not_ready_and_gets_no_pool_command() {
+        let old = AUTOPILOT.replace("1.34.1-gke.1829001", "1.27.4-gke.799");
+        let p = preflight(&snapshot(&old, false, 0), "gvisor-pool", None);
+        assert!(!p.ready, "{p:?}");
+        assert!(
+            p.problems
+                .iter()
+                .any(|m| m.contains("predates built-in GKE Sandbox (1.27.4-gke.800)")),
+            "{p:?}"
+        );
+        assert_eq!(p.create_node_pool, None);
+        let new = AUTOPILOT.replace("1.34.1-gke.1829001", "1.27.4-gke.800");
+        assert!(preflight(&snapshot(&new, true, 0), "gvisor-pool", None).ready);
     }
 }

@@ -1,7 +1,7 @@
 //! AP001: on Autopilot, GKE Sandbox is built in from a known version; no pools to set up.
 
 use crate::check::{Context, Outcome, Rule, Section};
-use crate::gke::GkeVersion;
+use crate::gke::{AUTOPILOT_SANDBOX_FROM as BUILT_IN_FROM, GkeVersion};
 
 pub const RULE: Rule = Rule {
     id: "AP001",
@@ -12,8 +12,6 @@ pub const RULE: Rule = Rule {
            creating node pools on Autopilot (gke-sandbox.md, Node pools)",
     evaluate,
 };
-
-const BUILT_IN_FROM: GkeVersion = GkeVersion::new(1, 27, 4, 800);
 
 fn evaluate(context: &Context) -> Vec<Outcome> {
     let Some(cluster) = context.snapshot.gke.known().filter(|c| c.autopilot) else {
