@@ -9,10 +9,11 @@ mod connect;
 mod failure;
 mod kubeconfig;
 mod list;
+mod pod_fields;
 mod read;
 mod trim;
 
 pub use connect::{ConnectError, Connection, connect};
 pub use failure::{ListScope, ReadFailure};
-pub use list::{PAGE_SIZE, list_all, read_list};
+pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
 pub use read::{ClusterReads, read_cluster};
