@@ -4,6 +4,7 @@ use std::fmt::Debug;
 
 use kube::Resource;
 use kube::api::{Api, ListParams};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::Connection;
@@ -56,6 +57,61 @@ where
         };
         classify(&error, &target, &connection.server)
     })
+}
+
+/// [`read_list`] for resources with many large objects (pods): each page is deserialized
+/// straight into `T`, which names only the fields wanted, instead of into the full `K`.
+/// Same requests, pages and failures; `K` gives the path and the name in messages.
+pub async fn read_list_as<K, T, U>(
+    connection: &Connection,
+    namespace: Option<&str>,
+    scope: ListScope<'_>,
+    label_selector: Option<&str>,
+    mut trim: impl FnMut(T) -> U,
+) -> Result<Vec<U>, ReadFailure>
+where
+    K: Resource<DynamicType = ()>,
+    T: DeserializeOwned,
+{
+    let request = kube::core::Request::new(K::url_path(&(), namespace));
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    params.label_selector = label_selector.map(str::to_string);
+    let mut trimmed = Vec::new();
+    let failure = loop {
+        let page = match request.list(&params) {
+            Ok(http_request) => connection.client.request::<Page<T>>(http_request).await,
+            Err(error) => Err(kube::Error::BuildRequest(error)),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => break error,
+        };
+        trimmed.extend(page.items.unwrap_or_default().into_iter().map(&mut trim));
+        match page.metadata.continue_.filter(|token| !token.is_empty()) {
+            Some(token) => params.continue_token = Some(token),
+            None => return Ok(trimmed),
+        }
+    };
+    let target = ListTarget {
+        resource: resource_name::<K>(),
+        scope,
+    };
+    Err(classify(&failure, &target, &connection.server))
+}
+
+/// One page of a list, each item deserialized into `T`.
+#[derive(Deserialize)]
+struct Page<T> {
+    #[serde(default)]
+    metadata: PageMetadata,
+    #[serde(default = "Option::default")]
+    items: Option<Vec<T>>,
+}
+
+#[derive(Default, Deserialize)]
+struct PageMetadata {
+    #[serde(default, rename = "continue")]
+    continue_: Option<String>,
 }
 
 /// `pods`, or `runtimeclasses.node.k8s.io`: the form `kubectl auth can-i` takes.

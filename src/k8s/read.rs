@@ -6,7 +6,8 @@ use kube::Api;
 
 use super::Connection;
 use super::failure::{ListScope, ReadFailure};
-use super::list::read_list;
+use super::list::{read_list, read_list_as};
+use super::pod_fields::PodFields;
 use super::trim;
 use crate::snapshot::{Gap, NamespaceInfo, NodeInfo, Part, PodInfo, PodScope, RuntimeClassInfo};
 
@@ -72,12 +73,11 @@ pub async fn read_cluster(
     pod_label_selector: Option<&str>,
 ) -> ClusterReads {
     let client = &connection.client;
-    let (pods, pod_scope) = match scope {
-        PodScope::AllNamespaces => (Api::<Pod>::all(client.clone()), ListScope::AllNamespaces),
-        PodScope::Namespace(namespace) => (
-            Api::<Pod>::namespaced(client.clone(), namespace),
-            ListScope::Namespace(namespace),
-        ),
+    let (pod_namespace, pod_scope) = match scope {
+        PodScope::AllNamespaces => (None, ListScope::AllNamespaces),
+        PodScope::Namespace(namespace) => {
+            (Some(namespace.as_str()), ListScope::Namespace(namespace))
+        }
     };
     let runtime_classes = Api::<RuntimeClass>::all(client.clone());
     let nodes = Api::<Node>::all(client.clone());
@@ -93,7 +93,14 @@ pub async fn read_cluster(
         ),
         read_list(connection, &nodes, cluster, None, trim::node),
         read_list(connection, &namespaces, cluster, None, trim::namespace),
-        read_list(connection, &pods, pod_scope, pod_label_selector, trim::pod),
+        // Pods are most of the bytes: only the fields the rules read are deserialized.
+        read_list_as::<Pod, PodFields, PodInfo>(
+            connection,
+            pod_namespace,
+            pod_scope,
+            pod_label_selector,
+            PodInfo::from
+        ),
     );
     ClusterReads::from_results(runtime_classes, nodes, namespaces, pods)
 }

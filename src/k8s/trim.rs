@@ -1,11 +1,12 @@
 //! Cuts API objects down to the snapshot's trimmed types, page by page, so a read never
-//! holds more raw objects than one page.
+//! holds more raw objects than one page. Pods are cut as they are deserialized instead
+//! (`pod_fields`).
 
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Toleration};
+use k8s_openapi::api::core::v1::{Namespace, Node, Toleration};
 use k8s_openapi::api::node::v1::RuntimeClass;
 
 use crate::snapshot::{
-    NODE_POOL_LABEL, NamespaceInfo, NodeInfo, PodInfo, RuntimeClassInfo, SANDBOX_NODE_LABEL,
+    NODE_POOL_LABEL, NamespaceInfo, NodeInfo, RuntimeClassInfo, SANDBOX_NODE_LABEL,
 };
 
 pub fn runtime_class(class: RuntimeClass) -> RuntimeClassInfo {
@@ -78,79 +79,10 @@ pub fn namespace(namespace: Namespace) -> NamespaceInfo {
     }
 }
 
-pub fn pod(pod: Pod) -> PodInfo {
-    let owner = pod
-        .metadata
-        .owner_references
-        .unwrap_or_default()
-        .into_iter()
-        .find(|owner| owner.controller == Some(true))
-        .map(|owner| format!("{}/{}", owner.kind, owner.name));
-    let spec = pod.spec.unwrap_or_default();
-    let status = pod.status.unwrap_or_default();
-    let unschedulable = status
-        .conditions
-        .unwrap_or_default()
-        .into_iter()
-        .find(|condition| {
-            condition.type_ == "PodScheduled"
-                && condition.status == "False"
-                && condition.reason.as_deref() == Some("Unschedulable")
-        })
-        .map(|condition| condition.message.unwrap_or_default());
-    PodInfo {
-        namespace: pod.metadata.namespace.unwrap_or_default(),
-        name: pod.metadata.name.unwrap_or_default(),
-        phase: status.phase.unwrap_or_else(|| "Unknown".to_string()),
-        runtime_class_name: spec.runtime_class_name,
-        node_name: spec.node_name,
-        owner,
-        unschedulable,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn a_pod_keeps_its_controller_and_unschedulable_message() {
-        let pod: Pod = serde_json::from_value(json!({
-            "metadata": {
-                "name": "web-1", "namespace": "shop",
-                "ownerReferences": [
-                    {"apiVersion": "v1", "kind": "ConfigMap", "name": "cfg", "uid": "1"},
-                    {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-5d8", "uid": "2", "controller": true}
-                ]
-            },
-            "spec": {"containers": [], "runtimeClassName": "gvisor"},
-            "status": {"phase": "Pending", "conditions": [{
-                "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
-                "message": "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."
-            }]}
-        }))
-        .unwrap();
-        let info = super::pod(pod);
-        assert_eq!(info.owner.as_deref(), Some("ReplicaSet/web-5d8"));
-        assert_eq!(info.phase, "Pending");
-        assert_eq!(info.runtime_class_name.as_deref(), Some("gvisor"));
-        assert_eq!(
-            info.unschedulable.as_deref(),
-            Some("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.")
-        );
-    }
-
-    #[test]
-    fn a_pod_without_status_is_unknown_and_schedulable() {
-        let pod: Pod =
-            serde_json::from_value(json!({"metadata": {"name": "p", "namespace": "n"}})).unwrap();
-        let info = super::pod(pod);
-        assert_eq!(
-            (info.phase.as_str(), info.unschedulable, info.owner),
-            ("Unknown", None, None)
-        );
-    }
 
     #[test]
     fn a_sandbox_node_shows_label_taint_pool_and_readiness() {

@@ -215,25 +215,17 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
     }
 }
 
-/// The parser's default budget suits one config file (1,024 documents, 250,000 nodes); a
-/// manifests repository holds far more in one honest file. The size limits grow with the
-/// input, which is already in memory; the guards against hostile YAML (alias expansion,
-/// nesting depth) keep their defaults.
-fn budget_for(text: &str) -> serde_saphyr::Budget {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_documents = usize::MAX;
-    budget.max_nodes = budget.max_nodes.max(text.len());
-    budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
-    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(text.len());
-    budget
-}
-
 /// Stack for the parser's thread. Deserialising nests a few serde frames per YAML level;
 /// the parser stops at 64 levels, which needs well under this in any build, whatever the
 /// caller's own stack (a test thread has 2 MiB).
 const PARSER_STACK: usize = 64 << 20;
 
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
+///
+/// Read as a stream of documents so that serde-saphyr's limits (nodes, events, aliases)
+/// bound each document rather than the whole input: a whole-input budget refuses a
+/// 10,000-document manifest (at 1,024 documents or 250,000 nodes), while a bomb inside
+/// one document is still stopped.
 pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -248,17 +240,17 @@ pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> 
 
 fn parse_on_this_thread(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
     // No snippet: errors are reported on one line as `file:line:column: message`.
-    let options = serde_saphyr::options! { with_snippet: false, budget: Some(budget_for(text)) };
-    let raw: Vec<Spanned<RawNode>> = serde_saphyr::from_str_multiple_with_options(text, options)?;
-    Ok(raw
-        .into_iter()
+    let options = serde_saphyr::options! { with_snippet: false };
+    let mut input = text.as_bytes();
+    serde_saphyr::read_with_options::<_, Spanned<RawNode>>(&mut input, options)
         .map(|doc| {
+            let doc = doc?;
             let at = line(&doc.referenced);
             let (value, lines) = split(doc.value, at);
-            Located { value, lines }
+            Ok(Located { value, lines })
         })
-        .filter(|doc| !doc.value.is_null())
-        .collect())
+        .filter(|doc| doc.as_ref().map_or(true, |doc| !doc.value.is_null()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -267,6 +259,17 @@ mod tests {
 
     fn path(text: &[&str]) -> FieldPath {
         FieldPath::of(text)
+    }
+
+    #[test]
+    fn a_stream_of_many_documents_is_read_whole() {
+        let text: String = (0..1500)
+            .map(|i| format!("---\nkind: Pod\nmetadata:\n  name: p{i}\n"))
+            .collect();
+        let docs = parse_documents(&text).unwrap();
+        assert_eq!(docs.len(), 1500);
+        assert_eq!(docs[1499].value["metadata"]["name"], "p1499");
+        assert_eq!(docs[1499].lines.line_of(&path(&["metadata", "name"])), 6000);
     }
 
     const POD: &str = "\

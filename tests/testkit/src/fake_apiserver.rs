@@ -25,6 +25,7 @@ mod route;
 mod selector;
 mod status;
 mod store;
+mod table;
 
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +36,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 pub use http::RecordedRequest;
-pub use kubeconfig::{Credentials, KubeconfigContext, exec_credential_plugin, write_kubeconfig};
+pub use kubeconfig::{
+    Credentials, KubeconfigContext, exec_credential_plugin, kubeconfig_yaml, write_kubeconfig,
+};
 pub use route::Fault;
 use store::ResourcePath;
 pub use store::continue_token;
@@ -55,14 +58,22 @@ pub struct FakeApiServer {
 impl FakeApiServer {
     /// Binds `127.0.0.1:0` and starts serving; panics if loopback is unavailable.
     pub fn start() -> FakeApiServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        FakeApiServer::start_on(0, HARD_DEADLINE)
+    }
+
+    /// Binds `127.0.0.1:{port}` (0 for any free port) and serves until dropped or until
+    /// `deadline` has passed: the standalone server runs longer than a test may.
+    pub fn start_on(port: u16, deadline: Duration) -> FakeApiServer {
+        let address = format!("127.0.0.1:{port}");
+        let listener =
+            TcpListener::bind(&address).unwrap_or_else(|e| panic!("bind {address}: {e}"));
         listener
             .set_nonblocking(true)
             .expect("non-blocking listener");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(Mutex::new(route::State::default()));
         let stop = Arc::new(AtomicBool::new(false));
-        let deadline = Instant::now() + HARD_DEADLINE;
+        let deadline = Instant::now() + deadline;
         let accept_thread = {
             let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
             std::thread::spawn(move || accept_loop(&listener, &state, &stop, deadline))
@@ -131,6 +142,12 @@ impl FakeApiServer {
     /// From now on, any list request carrying a continue token gets 410 Gone (Expired).
     pub fn expire_continue_tokens(&self) {
         self.state().expire_continue_tokens = true;
+    }
+
+    /// From now on, append one line per request (`METHOD /path?query`) to `log`, so a
+    /// process outside the test (a benchmark) can count the requests a client made.
+    pub fn log_requests_to(&self, log: impl std::io::Write + Send + 'static) {
+        self.state().request_log = Some(Box::new(log));
     }
 
     /// Every request received so far, in arrival order.

@@ -50,6 +50,15 @@ pub fn write_kubeconfig(
     contexts: &[KubeconfigContext],
     current_context: &str,
 ) -> PathBuf {
+    let yaml = kubeconfig_yaml(contexts, current_context);
+    let number = FILE_NUMBER.fetch_add(1, Ordering::Relaxed);
+    let path = dir.join(format!("kubeconfig-{number}.yaml"));
+    std::fs::write(&path, yaml).expect("write kubeconfig");
+    path
+}
+
+/// The text of a kubeconfig with these contexts, as [`write_kubeconfig`] writes it.
+pub fn kubeconfig_yaml(contexts: &[KubeconfigContext], current_context: &str) -> String {
     let mut yaml = format!(
         "apiVersion: v1\nkind: Config\ncurrent-context: {}\nclusters:\n",
         quoted(current_context)
@@ -86,10 +95,7 @@ pub fn write_kubeconfig(
         );
         yaml.push_str(&user_yaml(&context.credentials));
     }
-    let number = FILE_NUMBER.fetch_add(1, Ordering::Relaxed);
-    let path = dir.join(format!("kubeconfig-{number}.yaml"));
-    std::fs::write(&path, yaml).expect("write kubeconfig");
-    path
+    yaml
 }
 
 /// Writes a shell script that prints an ExecCredential carrying `token`, and returns the

@@ -1,5 +1,6 @@
 //! Turns one request into a reply: auth, injected faults, then the store.
 
+use std::io::Write;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -20,7 +21,6 @@ pub enum Fault {
 }
 
 /// Everything the fake serves and how it misbehaves; shared with the connection threads.
-#[derive(Debug)]
 pub struct State {
     pub store: Store,
     pub token: Option<String>,
@@ -29,6 +29,8 @@ pub struct State {
     pub faults: Vec<(String, Fault)>,
     pub expire_continue_tokens: bool,
     pub requests: Vec<RecordedRequest>,
+    /// Where to write one line per request, when set.
+    pub request_log: Option<Box<dyn Write + Send>>,
 }
 
 impl Default for State {
@@ -40,6 +42,7 @@ impl Default for State {
             faults: Vec::new(),
             expire_continue_tokens: false,
             requests: Vec::new(),
+            request_log: None,
         }
     }
 }
@@ -51,6 +54,21 @@ pub struct Plan {
 }
 
 pub fn plan(state: &mut State, request: RecordedRequest) -> Plan {
+    if let Some(log) = &mut state.request_log {
+        let query: Vec<String> = request
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let _ = writeln!(
+            log,
+            "{} {}?{}",
+            request.method,
+            request.path,
+            query.join("&")
+        );
+        let _ = log.flush();
+    }
     state.requests.push(request.clone());
     if !is_authorized(state, &request) {
         return Plan {
@@ -96,6 +114,7 @@ fn answer(state: &mut State, request: &RecordedRequest, path: Option<&ResourcePa
     match request.path.as_str() {
         "/version" => return Reply::json(200, &version(&state.git_version)),
         "/api" => return Reply::json(200, &json!({"kind": "APIVersions", "versions": ["v1"]})),
+        "/api/v1" => return Reply::json(200, &core_resources()),
         "/apis" => {
             return Reply::json(
                 200,
@@ -152,6 +171,27 @@ fn verb(method: &str, path: &ResourcePath) -> &'static str {
         ("DELETE", _) => "delete",
         _ => "access",
     }
+}
+
+/// Discovery for the core group, which kubectl reads before `get pods` to learn what
+/// `pods` means.
+fn core_resources() -> Value {
+    let resource = |name: &str, singular: &str, kind: &str, namespaced: bool, short: &str| {
+        json!({
+            "name": name, "singularName": singular, "namespaced": namespaced, "kind": kind,
+            "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"],
+            "shortNames": [short],
+        })
+    };
+    json!({
+        "kind": "APIResourceList",
+        "groupVersion": "v1",
+        "resources": [
+            resource("namespaces", "namespace", "Namespace", false, "ns"),
+            resource("nodes", "node", "Node", false, "no"),
+            resource("pods", "pod", "Pod", true, "po"),
+        ],
+    })
 }
 
 fn version(git_version: &str) -> Value {
