@@ -97,6 +97,14 @@ impl Gap {
             hint: hint.into(),
         }
     }
+
+    /// A part the running command had no use for, so it was never asked for.
+    pub fn not_read(what: &str) -> Self {
+        Gap::new(
+            format!("{what} were not read: this command does not use them"),
+            "kubectl sandbox check reads them",
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::CliError;
 use super::explain_pod::{ExplainPodArgs, Target};
-use super::gather::{block_on, read_live};
+use super::gather::{Reading, block_on, read_live};
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, explain};
 use crate::k8s::{self, ListScope, read_list};
 use crate::manifest::ManifestError;
@@ -33,7 +33,8 @@ async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliEr
         (None, false) => PodScope::Namespace(connection.client.default_namespace().to_string()),
     };
     // Namespace labels, RuntimeClasses and the GKE cluster come with the read `check` uses.
-    let (connection, snapshot) = read_live(&args.source, choose_scope, None).await?;
+    let (connection, snapshot) =
+        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
     let client = connection.client.clone();
     let namespace = args
         .namespace

@@ -13,6 +13,7 @@ use super::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
 use crate::explain::{Context, Report, Verdict, WorkloadKind};
 use crate::manifest::read_sources;
+use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
@@ -205,6 +206,7 @@ fn print(report: &Report, args: &ExplainPodArgs) {
         OutputFormat::Table => explain_table::render(
             report,
             TableOptions {
+                palette: Palette::for_stdout(),
                 no_headers: args.no_headers,
                 one_line: args.all_namespaces || args.selector.is_some(),
             },

@@ -69,7 +69,10 @@ fn read_input(path: &Path) -> Result<String, CliError> {
 /// the four Kubernetes lists are read, so the audit takes as long as the slower side.
 pub fn live_snapshot(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
     let selector = pods.selector.as_ref().map(|s| s.as_str());
-    block_on(read_live(source, |_| pods.scope(), selector)).map(|(_, snapshot)| snapshot)
+    let reading = Reading::Audit {
+        pod_selector: selector,
+    };
+    block_on(read_live(source, |_| pods.scope(), reading)).map(|(_, snapshot)| snapshot)
 }
 
 /// Runs a command's async part on a small runtime: the work is IO-bound and the machine
@@ -85,13 +88,23 @@ pub(super) fn block_on<T>(
         .block_on(future)
 }
 
+/// How much of the cluster a command needs.
+pub(super) enum Reading<'a> {
+    /// What check and snapshot audit: everything, pods (matching the selector) and the
+    /// admission policies included.
+    Audit { pod_selector: Option<&'a str> },
+    /// The context a workload is judged in (RuntimeClasses, nodes, namespace labels, GKE):
+    /// explain-pod and migrate read their workloads themselves and never look at pods.
+    WorkloadContext,
+}
+
 /// Connects, then reads the cluster while gcloud describes the GKE side. `scope` picks
-/// the pods to read once the connection (and so the context's namespace) is known. The
+/// the namespace scope once the connection (and so the context's namespace) is known. The
 /// connection is returned too, for commands that read more (explain-pod's targets).
 pub(super) async fn read_live(
     source: &SourceArgs,
     scope: impl FnOnce(&k8s::Connection) -> PodScope,
-    pod_selector: Option<&str>,
+    reading: Reading<'_>,
 ) -> Result<(k8s::Connection, ClusterSnapshot), CliError> {
     // Each ConnectError already says what to do next (get-credentials, the contexts
     // there are, how to install the auth plugin).
@@ -101,10 +114,23 @@ pub(super) async fn read_live(
     let scope = scope(&connection);
     let cancel_gcloud = Arc::new(AtomicBool::new(false));
     let gke = start_gke(source, &connection.cluster, Arc::clone(&cancel_gcloud));
-    let (reads, admission) = tokio::join!(
-        k8s::read_cluster(&connection, &scope, pod_selector),
-        k8s::read_admission(&connection),
-    );
+    let (reads, admission) = match reading {
+        Reading::Audit { pod_selector } => {
+            let (reads, admission) = tokio::join!(
+                k8s::read_cluster(&connection, &scope, pod_selector),
+                k8s::read_admission(&connection),
+            );
+            (reads, Some(admission))
+        }
+        Reading::WorkloadContext => (k8s::read_context(&connection).await, None),
+    };
+    let (admission_policies, admission_bindings) = match admission {
+        Some(admission) => (admission.policies, admission.bindings),
+        None => (
+            Part::Unknown(Gap::not_read("admission policies")),
+            Part::Unknown(Gap::not_read("admission policy bindings")),
+        ),
+    };
     if let Some(gap) = reads.unreachable() {
         // No audit without the cluster: stop gcloud now rather than wait for its answer.
         cancel_gcloud.store(true, Ordering::SeqCst);
@@ -127,8 +153,8 @@ pub(super) async fn read_live(
         nodes: reads.nodes,
         namespaces: reads.namespaces,
         pods: reads.pods,
-        admission_policies: admission.policies,
-        admission_bindings: admission.bindings,
+        admission_policies,
+        admission_bindings,
     };
     Ok((connection, snapshot))
 }

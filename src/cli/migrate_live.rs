@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::CliError;
 use super::explain_pod::parse_target;
-use super::gather::{block_on, read_live};
+use super::gather::{Reading, block_on, read_live};
 use super::migrate::MigrateArgs;
 use crate::explain::{Context, WorkloadKind};
 use crate::gke::commands;
@@ -52,7 +52,8 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
                 .unwrap_or_else(|| connection.client.default_namespace().to_string()),
         )
     };
-    let (connection, snapshot) = read_live(&args.source, choose_scope, None).await?;
+    let (connection, snapshot) =
+        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
     let client = connection.client.clone();
     let namespace = match &snapshot.pod_scope {
         PodScope::Namespace(ns) => ns.clone(),

@@ -92,16 +92,22 @@ pub enum ConnectError {
     Client { context: String, detail: String },
 }
 
+/// The merged kubeconfig, found as kubectl finds it: `--kubeconfig` alone when given,
+/// else every file in `$KUBECONFIG`, else `~/.kube/config`.
+pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, ConnectError> {
+    let files = kubeconfig::candidate_files(
+        flag,
+        std::env::var_os("KUBECONFIG").as_deref(),
+        std::env::home_dir().as_deref(),
+    );
+    kubeconfig::load(&files, flag.is_some())
+}
+
 /// Loads the kubeconfig like kubectl (`--kubeconfig`, `$KUBECONFIG` with several files,
 /// `~/.kube/config`), picks the context, runs its credential plugin and applies
 /// `--request-timeout`. No request is sent yet.
 pub async fn connect(args: &KubeArgs) -> Result<Connection, ConnectError> {
-    let files = kubeconfig::candidate_files(
-        args.kubeconfig.as_deref(),
-        std::env::var_os("KUBECONFIG").as_deref(),
-        std::env::home_dir().as_deref(),
-    );
-    let config = kubeconfig::load(&files, args.kubeconfig.is_some())?;
+    let config = read_kubeconfig(args.kubeconfig.as_deref())?;
     let (context, cluster) = kubeconfig::choose_context(&config, args.context.as_deref())?;
     let client_config = client_config(config, &context, args.request_timeout).await?;
     let server = client_config.cluster_url.to_string();

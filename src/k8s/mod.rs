@@ -16,7 +16,7 @@ mod read;
 mod trim;
 
 pub use admission::{AdmissionReads, read_admission};
-pub use connect::{ConnectError, Connection, connect};
+pub use connect::{ConnectError, Connection, connect, read_kubeconfig};
 pub use failure::{ListScope, ReadFailure};
 pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
-pub use read::{ClusterReads, read_cluster};
+pub use read::{ClusterReads, read_cluster, read_context};

@@ -29,18 +29,21 @@ impl ClusterReads {
         self.unreachable.clone()
     }
 
+    /// `pods` is None when they were not asked for.
     fn from_results(
         runtime_classes: Result<Vec<RuntimeClassInfo>, ReadFailure>,
         nodes: Result<Vec<NodeInfo>, ReadFailure>,
         namespaces: Result<Vec<NamespaceInfo>, ReadFailure>,
-        pods: Result<Vec<PodInfo>, ReadFailure>,
+        pods: Option<Result<Vec<PodInfo>, ReadFailure>>,
     ) -> ClusterReads {
-        let failures = [
+        let mut failures = vec![
             runtime_classes.as_ref().err(),
             nodes.as_ref().err(),
             namespaces.as_ref().err(),
-            pods.as_ref().err(),
         ];
+        if let Some(pods) = &pods {
+            failures.push(pods.as_ref().err());
+        }
         let all_out_of_reach = failures
             .iter()
             .all(|failure| failure.is_some_and(|failure| failure.unreachable));
@@ -51,7 +54,7 @@ impl ClusterReads {
             runtime_classes: part(runtime_classes),
             nodes: part(nodes),
             namespaces: part(namespaces),
-            pods: part(pods),
+            pods: pods.map_or_else(|| Part::Unknown(Gap::not_read("pods")), part),
             unreachable,
         }
     }
@@ -72,13 +75,17 @@ pub async fn read_cluster(
     scope: &PodScope,
     pod_label_selector: Option<&str>,
 ) -> ClusterReads {
+    read(connection, Some((scope, pod_label_selector))).await
+}
+
+/// RuntimeClasses, Nodes and Namespaces only: the context a workload is judged in
+/// (explain-pod, migrate). Pods, most of a cluster's bytes, are left unread.
+pub async fn read_context(connection: &Connection) -> ClusterReads {
+    read(connection, None).await
+}
+
+async fn read(connection: &Connection, pods: Option<(&PodScope, Option<&str>)>) -> ClusterReads {
     let client = &connection.client;
-    let (pod_namespace, pod_scope) = match scope {
-        PodScope::AllNamespaces => (None, ListScope::AllNamespaces),
-        PodScope::Namespace(namespace) => {
-            (Some(namespace.as_str()), ListScope::Namespace(namespace))
-        }
-    };
     let runtime_classes = Api::<RuntimeClass>::all(client.clone());
     let nodes = Api::<Node>::all(client.clone());
     let namespaces = Api::<Namespace>::all(client.clone());
@@ -93,14 +100,26 @@ pub async fn read_cluster(
         ),
         read_list(connection, &nodes, cluster, None, trim::node),
         read_list(connection, &namespaces, cluster, None, trim::namespace),
-        // Pods are most of the bytes: only the fields the rules read are deserialized.
-        read_list_as::<Pod, PodFields, PodInfo>(
-            connection,
-            pod_namespace,
-            pod_scope,
-            pod_label_selector,
-            PodInfo::from
-        ),
+        async {
+            let (scope, selector) = pods?;
+            let (namespace, list_scope) = match scope {
+                PodScope::AllNamespaces => (None, ListScope::AllNamespaces),
+                PodScope::Namespace(namespace) => {
+                    (Some(namespace.as_str()), ListScope::Namespace(namespace))
+                }
+            };
+            // Pods are most of the bytes: only the fields the rules read are deserialized.
+            Some(
+                read_list_as::<Pod, PodFields, PodInfo>(
+                    connection,
+                    namespace,
+                    list_scope,
+                    selector,
+                    PodInfo::from,
+                )
+                .await,
+            )
+        },
     );
     ClusterReads::from_results(runtime_classes, nodes, namespaces, pods)
 }

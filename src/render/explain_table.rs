@@ -5,53 +5,34 @@
 
 use std::fmt::Write;
 
-use owo_colors::{OwoColorize, Stream};
-
+use super::{Palette, Tone};
 use crate::explain::{Effect, ObjectReport, Report, Verdict};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableOptions {
+    pub palette: Palette,
     pub no_headers: bool,
     /// One line per object (`-A`, `-l`: many objects) instead of a block with findings.
     pub one_line: bool,
 }
 
-fn paint_effect(effect: Effect, padded: &str) -> String {
-    match effect {
-        Effect::Blocks | Effect::Unsupported => padded
-            .if_supports_color(Stream::Stdout, |t| t.red())
-            .to_string(),
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => padded
-            .if_supports_color(Stream::Stdout, |t| t.yellow())
-            .to_string(),
-        Effect::Unavailable => padded
-            .if_supports_color(Stream::Stdout, |t| t.cyan())
-            .to_string(),
-    }
-}
-
-fn paint_verdict(verdict: Verdict) -> String {
-    paint_verdict_text(verdict, verdict.label())
+fn paint_effect(palette: Palette, effect: Effect, padded: &str) -> String {
+    let tone = match effect {
+        Effect::Blocks | Effect::Unsupported => Tone::Bad,
+        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => Tone::Caution,
+        Effect::Unavailable => Tone::Note,
+    };
+    palette.tone(tone, padded)
 }
 
 /// Colours `label` (the verdict, possibly padded) by the verdict's meaning.
-fn paint_verdict_text(verdict: Verdict, label: &str) -> String {
-    match verdict {
-        Verdict::Compatible => label
-            .if_supports_color(Stream::Stdout, |t| t.green())
-            .to_string(),
-        Verdict::CompatibleWithCaveats => label
-            .if_supports_color(Stream::Stdout, |t| t.yellow())
-            .to_string(),
-        Verdict::Blocked => label
-            .if_supports_color(Stream::Stdout, |t| t.red())
-            .to_string(),
-    }
-}
-
-fn bold(text: &str) -> String {
-    text.if_supports_color(Stream::Stdout, |t| t.bold())
-        .to_string()
+fn paint_verdict(palette: Palette, verdict: Verdict, label: &str) -> String {
+    let tone = match verdict {
+        Verdict::Compatible => Tone::Good,
+        Verdict::CompatibleWithCaveats => Tone::Caution,
+        Verdict::Blocked => Tone::Bad,
+    };
+    palette.tone(tone, label)
 }
 
 /// `Deployment shop/web (manifests/web.yaml:3)`.
@@ -88,7 +69,7 @@ fn effect_counts(object: &ObjectReport) -> String {
 }
 
 fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions) {
-    let _ = writeln!(out, "{}", bold(&title(object)));
+    let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
     if let Some(class) = &object.runtime_class_name {
         let _ = writeln!(out, "  runtimeClassName: {class}");
     }
@@ -125,7 +106,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
             out,
             "  {:<6} {}  {}{:<field_width$}  {}",
             f.id,
-            paint_effect(f.effect, &format!("{:<17}", f.effect.label())),
+            paint_effect(
+                options.palette,
+                f.effect,
+                &format!("{:<17}", f.effect.label())
+            ),
             line_column(&line),
             f.path.to_string(),
             f.message
@@ -133,7 +118,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
         let _ = writeln!(out, "{:detail_indent$}fix: {}", "", f.fix);
     }
     let counts = effect_counts(object);
-    let _ = write!(out, "  VERDICT: {}", paint_verdict(object.verdict));
+    let _ = write!(
+        out,
+        "  VERDICT: {}",
+        paint_verdict(options.palette, object.verdict, object.verdict.label())
+    );
     if !counts.is_empty() {
         let _ = write!(out, " ({counts})");
     }
@@ -183,7 +172,7 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
                 format!("{cell:<width$}   ", width = widths[i])
             };
             match (i, verdict) {
-                (3, Some(v)) => text.push_str(&paint_verdict_text(v, &padded)),
+                (3, Some(v)) => text.push_str(&paint_verdict(options.palette, v, &padded)),
                 _ => text.push_str(&padded),
             }
         }
@@ -212,31 +201,35 @@ pub fn render(report: &Report, options: TableOptions) -> String {
             out.push('\n');
         }
     }
-    render_footer(&mut out, report);
+    render_footer(&mut out, report, options.palette);
     out
 }
 
 /// What is said once per report: the universal caveats, what was not known, what was
 /// passed over, what could not be read, and the summary.
-fn render_footer(out: &mut String, report: &Report) {
+fn render_footer(out: &mut String, report: &Report, palette: Palette) {
     if !report.objects.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            bold("Every sandboxed pod (said once, not per object):")
+            palette.heading("Every sandboxed pod (said once, not per object):")
         );
         for caveat in report.universal_caveats {
             let _ = writeln!(
                 out,
                 "  {:<6} {}  {}",
                 caveat.id,
-                paint_effect(caveat.effect, &format!("{:<17}", caveat.effect.label())),
+                paint_effect(
+                    palette,
+                    caveat.effect,
+                    &format!("{:<17}", caveat.effect.label())
+                ),
                 caveat.message
             );
         }
     }
     if !report.not_known.is_empty() {
-        let _ = writeln!(out, "{}", bold("Not known:"));
+        let _ = writeln!(out, "{}", palette.heading("Not known:"));
         for unknown in &report.not_known {
             let _ = writeln!(out, "  {}: {}", unknown.part, unknown.consequence);
         }
@@ -255,11 +248,7 @@ fn render_footer(out: &mut String, report: &Report) {
         );
     }
     for error in &report.errors {
-        let _ = writeln!(
-            out,
-            "{} {error}",
-            "error:".if_supports_color(Stream::Stdout, |t| t.red())
-        );
+        let _ = writeln!(out, "{} {error}", palette.tone(Tone::Bad, "error:"));
     }
     let s = report.summary;
     let mut summary = format!(
@@ -278,7 +267,7 @@ fn render_footer(out: &mut String, report: &Report) {
             if s.errors == 1 { "" } else { "s" }
         );
     }
-    let _ = writeln!(out, "{}", bold(&summary));
+    let _ = writeln!(out, "{}", palette.heading(&summary));
 }
 
 #[cfg(test)]

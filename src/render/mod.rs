@@ -10,4 +10,4 @@ mod palette;
 pub mod sarif;
 
 pub use columns::Columns;
-pub use palette::Palette;
+pub use palette::{Palette, Tone};

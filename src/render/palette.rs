@@ -7,7 +7,18 @@ use owo_colors::OwoColorize;
 
 use crate::check::Status;
 
+/// What a piece of text means, and so its colour, in every table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Caution,
+    Bad,
+    Note,
+    Quiet,
+}
+
+/// Plain by default: colour has to be asked for, by [`Palette::for_stdout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Palette {
     pub enabled: bool,
 }
@@ -26,15 +37,26 @@ impl Palette {
     }
 
     pub fn status(self, status: Status, text: &str) -> String {
+        let tone = match status {
+            Status::Pass => Tone::Good,
+            Status::Fail => Tone::Bad,
+            Status::Warn => Tone::Caution,
+            Status::Info => Tone::Note,
+            Status::Skip => Tone::Quiet,
+        };
+        self.tone(tone, text)
+    }
+
+    pub fn tone(self, tone: Tone, text: &str) -> String {
         if !self.enabled {
             return text.to_string();
         }
-        match status {
-            Status::Pass => text.green().to_string(),
-            Status::Fail => text.red().bold().to_string(),
-            Status::Warn => text.yellow().to_string(),
-            Status::Info => text.blue().to_string(),
-            Status::Skip => text.dimmed().to_string(),
+        match tone {
+            Tone::Good => text.green().to_string(),
+            Tone::Bad => text.red().bold().to_string(),
+            Tone::Caution => text.yellow().to_string(),
+            Tone::Note => text.blue().to_string(),
+            Tone::Quiet => text.dimmed().to_string(),
         }
     }
 

@@ -11,11 +11,12 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Namespace, Pod};
 use kube::api::{Api, ListParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Client, Config, Resource};
+use kube::{Client, Resource};
 use serde::de::DeserializeOwned;
 
 use super::{Candidate, Scope};
+use crate::cli::kube_args::KubeArgs;
+use crate::k8s;
 
 /// How long one completion may wait for the API server, credentials included.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -35,11 +36,7 @@ const WORKLOAD_TYPES: [(&str, &str); 7] = [
 ];
 
 pub fn contexts(scope: &Scope) -> Vec<Candidate> {
-    let kubeconfig = match &scope.kubeconfig {
-        Some(path) => Kubeconfig::read_from(path),
-        None => Kubeconfig::read(),
-    };
-    kubeconfig
+    k8s::read_kubeconfig(scope.kubeconfig.as_deref())
         .map(|config| {
             config
                 .contexts
@@ -125,21 +122,14 @@ where
 }
 
 async fn connect(scope: &Scope) -> Option<(Client, String)> {
-    let options = KubeConfigOptions {
+    let args = KubeArgs {
+        kubeconfig: scope.kubeconfig.clone(),
         context: scope.context.clone(),
-        ..KubeConfigOptions::default()
+        request_timeout: TIMEOUT,
     };
-    let config = match &scope.kubeconfig {
-        Some(path) => {
-            let kubeconfig = Kubeconfig::read_from(path).ok()?;
-            Config::from_custom_kubeconfig(kubeconfig, &options)
-                .await
-                .ok()?
-        }
-        None => Config::from_kubeconfig(&options).await.ok()?,
-    };
-    let namespace = config.default_namespace.clone();
-    Some((Client::try_from(config).ok()?, namespace))
+    let client = k8s::connect(&args).await.ok()?.client;
+    let namespace = client.default_namespace().to_string();
+    Some((client, namespace))
 }
 
 async fn names_in<K>(client: Client, namespace: &str) -> Vec<String>

@@ -374,7 +374,9 @@ fn is_stale(body: &Value, current: &Value) -> bool {
     }
 }
 
-/// RFC 7396: objects merge key by key, `null` deletes, anything else replaces.
+/// RFC 7396: objects merge key by key, `null` deletes, anything else replaces. Written
+/// here on purpose rather than taken from `kubectl_sandbox::migrate`: the fake server
+/// stands in for the API server, so it must not share the code it is testing.
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *target = patch.clone();
