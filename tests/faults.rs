@@ -21,14 +21,7 @@ const GKE_JSON: [&str; 2] = [
 ];
 
 fn schema_errors(report: &Value) -> Vec<String> {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string("docs/check-report.schema.json").unwrap())
-            .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    validator
-        .iter_errors(report)
-        .map(|e| e.to_string())
-        .collect()
+    common::schema_errors("check-report.schema.json", report)
 }
 
 /// A healthy cluster with one fault injected, audited with `-o json`.

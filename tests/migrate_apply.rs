@@ -1,6 +1,9 @@
 //! The write phase of `migrate --apply`, driven step by step against the fake API server
 //! so something can happen between the dry run and the writes: a concurrent change (409),
-//! a failing write. And `--wait`, with pods changing in the store while it polls.
+//! a failing write. And `--wait`, with pods changing in the store while it polls. The
+//! report each outcome makes is checked against `docs/migrate-report.schema.json`.
+
+mod common;
 
 use std::time::Duration;
 
@@ -10,7 +13,9 @@ use kubectl_sandbox::k8s::{self, raw};
 use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
 use kubectl_sandbox::migrate::backup::Backup;
 use kubectl_sandbox::migrate::plan;
+use kubectl_sandbox::migrate::report::{Mode, Report, WorkloadReport};
 use kubectl_sandbox::migrate::wait::{self, WaitResult};
+use kubectl_sandbox::render::data;
 use serde_json::{Value, json};
 use testkit::fake_apiserver::objects::{pod, sandbox_node};
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
@@ -109,6 +114,48 @@ impl Rig {
     fn object(&self, name: &str) -> Value {
         self.api.object(&path_of(name)).unwrap()
     }
+
+    /// `web` planned and written as `--apply` reports it before `--wait` follows it.
+    fn web_migrated(&self) -> (Vec<Target>, Vec<WriteStatus>) {
+        let object = self.object("web");
+        let planned = plan(&object, None, &Context::offline(), false)
+            .unwrap()
+            .unwrap();
+        let status = WriteStatus::Migrated {
+            resource_version: object["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        };
+        (vec![Target { planned, object }], vec![status])
+    }
+}
+
+/// The `--apply` report of `targets` written with `statuses` (and `waits`, in order, for
+/// the ones migrated), as `-o json` prints it; fails the test unless it holds to the schema.
+fn apply_report(
+    targets: &[Target],
+    statuses: &[WriteStatus],
+    waits: &[WaitResult],
+    stopped: Option<String>,
+) -> Value {
+    let mut report = Report::new(Mode::Apply);
+    let mut waits = waits.iter();
+    for (target, status) in targets.iter().zip(statuses) {
+        let mut row = WorkloadReport::new(target.planned.clone());
+        if matches!(status, WriteStatus::Migrated { .. }) {
+            row.wait = waits.next().cloned();
+        }
+        row.write = Some(status.clone());
+        report.workloads.push(row);
+    }
+    report.backup_dir = Some("b".into());
+    report.stopped = stopped;
+    report.finish();
+    let json: Value = serde_json::from_str(&data::json(&report)).unwrap();
+    let errors = common::schema_errors("migrate-report.schema.json", &json);
+    assert!(errors.is_empty(), "{json:#}\n{errors:#?}");
+    json
 }
 
 #[test]
@@ -130,6 +177,9 @@ fn a_conflict_is_not_overwritten_and_the_earlier_write_is_undone() {
         matches!(statuses[1], WriteStatus::Conflict { .. }),
         "{statuses:?}"
     );
+    let report = apply_report(&targets, &statuses, &[], stopped.clone());
+    assert_eq!(report["workloads"][1]["write"]["status"], "conflict");
+    assert_eq!(report["summary"]["restored"], 1);
     assert!(stopped.unwrap().contains("deployment/api"));
     assert_eq!(rig.object("api"), theirs, "their change stands");
     assert_eq!(
@@ -158,6 +208,10 @@ fn a_failed_write_midway_leaves_the_cluster_as_it_was() {
         matches!(statuses[1], WriteStatus::Failed { .. }),
         "{statuses:?}"
     );
+    let report = apply_report(&targets, &statuses, &[], stopped);
+    assert_eq!(report["workloads"][0]["write"]["status"], "restored");
+    assert_eq!(report["summary"]["failed"], 1);
+    assert_eq!(report["exit_code"], 1);
     let after: Vec<Value> = ["web", "api"]
         .iter()
         .map(|n| rig.object(n)["spec"].clone())
@@ -205,6 +259,9 @@ fn wait_follows_the_pods_until_they_run_sandboxed() {
 
     let (results, lines) = rig.runtime.block_on(handle).unwrap();
     assert_eq!(results, [WaitResult::Sandboxed { pods: 1 }]);
+    let (targets, statuses) = rig.web_migrated();
+    let report = apply_report(&targets, &statuses, &results, None);
+    assert_eq!(report["workloads"][0]["wait"]["wait"], "sandboxed");
     assert!(lines.contains("deployment/web: 0/1"), "{lines}");
     assert!(lines.contains("deployment/web: 1/1"), "{lines}");
 }
@@ -233,6 +290,9 @@ fn wait_gives_up_at_the_timeout() {
             total: 1
         }]
     );
+    let (targets, statuses) = rig.web_migrated();
+    let report = apply_report(&targets, &statuses, &results, None);
+    assert_eq!(report["exit_code"], 1, "a timed-out wait is a finding");
 }
 
 #[test]
@@ -271,4 +331,6 @@ fn the_server_gone_after_the_dry_run_changes_nothing_and_the_backup_is_complete(
         WriteStatus::NotWritten,
         "nothing after the failure is tried"
     );
+    let report = apply_report(&targets, &statuses, &[], stopped);
+    assert_eq!(report["workloads"][1]["write"]["status"], "not-written");
 }

@@ -1,6 +1,9 @@
 //! `kubectl sandbox migrate` end to end: the built binary against the fake Kubernetes API
 //! server (through a real kubeconfig), and the real gcloud against the GKE mock for
-//! `--create-node-pool`.
+//! `--create-node-pool`. Every JSON report is checked against
+//! `docs/migrate-report.schema.json`.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -71,6 +74,12 @@ fn rig() -> Rig {
     rig_with("europe-west1", "prod-eu")
 }
 
+/// Fails the test, with the report, when it does not hold to the documented schema.
+fn assert_schema(report: &Value) {
+    let errors = common::schema_errors("migrate-report.schema.json", report);
+    assert!(errors.is_empty(), "{report:#}\n{errors:#?}");
+}
+
 impl Rig {
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"));
@@ -89,7 +98,8 @@ impl Rig {
         self.command(args).output().expect("the binary runs")
     }
 
-    /// Runs with `-o json --no-gke`; the report and the exit code.
+    /// Runs with `-o json --no-gke`; the report (checked against the schema) and the exit
+    /// code.
     fn json(&self, args: &[&str]) -> (Value, i32) {
         let mut all = vec!["-o", "json", "--no-gke"];
         all.extend_from_slice(args);
@@ -97,6 +107,7 @@ impl Rig {
         let stderr = String::from_utf8_lossy(&output.stderr).to_string();
         let report = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("JSON on stdout ({e}); stderr: {stderr}"));
+        assert_schema(&report);
         (report, output.status.code().unwrap())
     }
 
@@ -115,6 +126,21 @@ impl Rig {
 
 fn is_dry_run(request: &testkit::fake_apiserver::RecordedRequest) -> bool {
     request.query.get("dryRun").is_some_and(|v| v == "All")
+}
+
+/// `--apply` to `deployment/web` alone, with its backup in `b`.
+const APPLY_WEB: [&str; 6] = [
+    "deployment/web",
+    "-n",
+    "shop",
+    "--apply",
+    "--backup-dir",
+    "b",
+];
+
+/// The report's workloads, in order.
+fn workloads(report: &Value) -> std::slice::Iter<'_, Value> {
+    report["workloads"].as_array().unwrap().iter()
 }
 
 fn runtime_class(object: &Value) -> &Value {
@@ -179,12 +205,7 @@ fn apply_dry_runs_everything_first_backs_up_writes_and_a_second_run_changes_noth
     let before = rig.writes().len();
     let (again, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b2"]);
     assert_eq!(code, 0, "{again:#}");
-    let actions: Vec<&Value> = again["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| &w["action"])
-        .collect();
+    let actions: Vec<&Value> = workloads(&again).map(|w| &w["action"]).collect();
     assert_eq!(actions, ["already-done", "already-done"]);
     assert_eq!(rig.writes().len(), before, "the second run writes nothing");
     assert!(!rig.dir.path().join("b2").exists(), "nor a backup");
@@ -210,13 +231,22 @@ fn one_failing_dry_run_means_zero_writes() {
         !rig.dir.path().join("b").exists(),
         "no backup without a write"
     );
-    let api = report["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["name"] == "api")
-        .unwrap();
+    let api = workloads(&report).find(|w| w["name"] == "api").unwrap();
     assert_eq!(api["write"]["status"], "dry-run-failed");
+}
+
+#[test]
+fn apply_wait_reports_a_rollout_that_does_not_finish_in_time() {
+    let rig = rig();
+    let mut args = APPLY_WEB.to_vec();
+    args.extend(["--wait", "--timeout", "0s"]);
+    let (report, code) = rig.json(&args);
+    assert_eq!(code, 1, "{report:#}");
+    let web = &report["workloads"][0];
+    assert_eq!(web["write"]["status"], "migrated");
+    assert!(web["write"]["resource_version"].is_string(), "{report:#}");
+    assert_eq!(web["wait"]["wait"], "timed-out");
+    assert!(report["backup_dir"].is_string());
 }
 
 #[test]
@@ -253,14 +283,7 @@ fn rollback_restores_the_saved_specs_byte_for_byte() {
 #[test]
 fn rollback_leaves_an_object_changed_since_alone() {
     let rig = rig();
-    rig.json(&[
-        "deployment/web",
-        "-n",
-        "shop",
-        "--apply",
-        "--backup-dir",
-        "b",
-    ]);
+    rig.json(&APPLY_WEB);
     let mut theirs = rig.object("web");
     theirs["spec"]["replicas"] = json!(7);
     rig.api.insert(theirs);
@@ -337,6 +360,7 @@ fn a_cluster_without_sandbox_capacity_gets_the_node_pool_command_and_no_writes()
         gke.to_str().unwrap(),
     ]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_schema(&report);
     assert_eq!(output.status.code(), Some(1), "{report:#}");
     assert_eq!(report["preflight"]["ready"], false);
     let argv: Vec<&str> = report["preflight"]["create_node_pool"]
@@ -423,6 +447,7 @@ fn create_node_pool_runs_the_real_gcloud_against_the_mock() {
     );
     let report: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_schema(&report);
     assert_eq!(output.status.code(), Some(0), "{report:#}");
     assert_eq!(report["preflight"]["ready"], true);
     let created = mock
@@ -491,16 +516,100 @@ fn force_migrates_a_blocked_manifest_and_says_so() {
     };
     let plain = run(&[]);
     let report: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_schema(&report);
     assert_eq!(plain.status.code(), Some(1));
     assert_eq!(report["workloads"][0]["action"], "skip");
     assert_eq!(report["workloads"][0]["reasons"][0]["id"], "EP004");
 
     let forced = run(&["--force"]);
     let report: Value = serde_json::from_slice(&forced.stdout).unwrap();
+    assert_schema(&report);
     assert_eq!(forced.status.code(), Some(0), "{report:#}");
     assert_eq!(report["workloads"][0]["action"], "migrate");
     assert_eq!(report["workloads"][0]["forced"][0]["id"], "EP004");
     assert!(String::from_utf8_lossy(&forced.stderr).contains("warning: --force"));
+}
+
+/// `migrate -f tests/fixtures/manifests -o json`: every action but already-done, caveats,
+/// file and line, and the one broken file as an error (exit 2).
+fn plan_of_the_fixture_manifests() -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+        .args(["migrate", "-o", "json", "-f"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/manifests"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "broken.yaml is an input error"
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_plan_of_files_holds_to_the_schema() {
+    let report = plan_of_the_fixture_manifests();
+    assert_schema(&report);
+    assert_eq!(report["mode"], "plan");
+    assert!(
+        report.get("preflight").is_none(),
+        "no cluster, no preflight"
+    );
+    let actions: std::collections::BTreeSet<&str> = workloads(&report)
+        .map(|w| w["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["bare-pod", "migrate", "skip"].into_iter().collect(),
+        "{report:#}"
+    );
+    assert!(report["workloads"][0]["line"].is_u64(), "{report:#}");
+    assert!(report["errors"][0]["file"].is_string(), "{report:#}");
+}
+
+#[test]
+fn the_schema_rejects_a_report_that_breaks_it() {
+    let report = plan_of_the_fixture_manifests();
+    assert_schema(&report);
+    let migrating = workloads(&report)
+        .position(|w| w["action"] == "migrate")
+        .unwrap();
+    // Each breaks the report (given the index of a workload to migrate) in one way.
+    type Breaking = fn(&mut Value, usize);
+    let breaks: [(&str, Breaking); 7] = [
+        ("a misspelled workload field", |r, i| {
+            r["workloads"][i]["namepsace"] = json!("shop");
+        }),
+        ("an unknown top-level field", |r, _| {
+            r["warnings"] = json!([]);
+        }),
+        ("an unknown mode", |r, _| r["mode"] = json!("dry-run")),
+        ("an unknown action", |r, i| {
+            r["workloads"][i]["action"] = json!("migrated");
+        }),
+        ("a field of another action", |r, i| {
+            r["workloads"][i]["advice"] = json!("recreate it");
+        }),
+        ("an unknown write status", |r, i| {
+            r["workloads"][i]["write"] = json!({"status": "written"});
+        }),
+        ("a summary count missing", |r, _| {
+            r["summary"].as_object_mut().unwrap().remove("bare_pod");
+        }),
+    ];
+    for (what, breaking) in breaks {
+        let mut broken = report.clone();
+        breaking(&mut broken, migrating);
+        assert!(
+            !common::schema_errors("migrate-report.schema.json", &broken).is_empty(),
+            "{what} is accepted"
+        );
+    }
+    // The write status that was misspelled above, spelled right, is accepted.
+    let mut written = report;
+    written["workloads"][migrating]["write"] =
+        json!({"status": "migrated", "resource_version": "7"});
+    assert_schema(&written);
 }
 
 #[test]
@@ -546,6 +655,7 @@ fn autopilot_needs_no_node_pool_and_none_is_created() {
         gke.to_str().unwrap(),
     ]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_schema(&report);
     assert_eq!(output.status.code(), Some(0), "{report:#}");
     assert_eq!(report["preflight"]["ready"], true);
     assert!(

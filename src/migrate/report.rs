@@ -1,5 +1,6 @@
 //! What `migrate` reports, in every mode: the plan per workload, the preflight, and for
-//! `--apply` what was written, restored and waited for. `-o json` prints it as it is.
+//! `--apply` what was written, restored and waited for. `-o json` prints it as it is; the
+//! schema is versioned (`schema`) and documented in `docs/migrate-report.schema.json`.
 
 use serde::Serialize;
 

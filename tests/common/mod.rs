@@ -124,3 +124,17 @@ pub fn statuses(report: &Value, id: &str) -> Vec<String> {
         .map(|f| f["status"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// What `report` breaks of the JSON Schema `docs/{schema_file}`, one line each; empty when
+/// the report holds to it.
+pub fn schema_errors(schema_file: &str, report: &Value) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(schema_file);
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    validator
+        .iter_errors(report)
+        .map(|e| e.to_string())
+        .collect()
+}
