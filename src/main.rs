@@ -1,6 +1,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+// See Cargo.toml: measured to halve explain-pod -f on large manifests.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The name kubectl's plugin completion runs; a link of that name to this binary (as a krew
 /// install can make) completes instead of running a command.
 const COMPLETION_EXECUTABLE: &str = "kubectl_complete-sandbox";

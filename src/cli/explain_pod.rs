@@ -11,8 +11,8 @@ use super::explain_live::explain_live;
 use super::gather::read_gke_json;
 use super::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
-use crate::explain::{Context, Report, Verdict, WorkloadKind};
-use crate::manifest::read_sources;
+use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadKind};
+use crate::manifest::read_sources_with;
 use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
@@ -163,22 +163,24 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
         .as_deref()
         .map(read_gke_json)
         .transpose()?;
-    let set = read_sources(
-        &args.manifests.filenames,
-        args.manifests.recursive,
-        &mut std::io::stdin().lock(),
-    );
     let context = Context {
         gke: gke.as_ref(),
         ..Context::offline()
     };
-    Ok(Report::from_manifests(
-        &set.objects,
-        set.errors,
-        args.selector.as_ref(),
-        args.namespace.as_deref(),
-        &context,
-    ))
+    let explainer = ManifestExplainer {
+        selector: args.selector.as_ref(),
+        default_namespace: args.namespace.as_deref(),
+        context: &context,
+    };
+    // Each object is explained as soon as it is read, and freed there: a manifest of
+    // thousands of documents is never held whole.
+    let set = read_sources_with(
+        &args.manifests.filenames,
+        args.manifests.recursive,
+        &mut std::io::stdin().lock(),
+        |object| explainer.explain(&object),
+    );
+    Ok(Report::from_outcomes(set.objects, set.errors, &context))
 }
 
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {

@@ -17,7 +17,10 @@ mod workload;
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
 pub use path::{FieldPath, Segment};
-pub use report::{EXPLAIN_SCHEMA, LocatedFinding, ObjectReport, Report, Source, Summary};
+pub use report::{
+    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Outcome, Report, Source,
+    Summary,
+};
 pub use rules::Rule;
 pub use subject::{ContainerList, ContainerRef, Subject};
 pub use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};

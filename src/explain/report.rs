@@ -131,39 +131,35 @@ impl Report {
         default_namespace: Option<&str>,
         context: &Context,
     ) -> Self {
+        let explainer = ManifestExplainer {
+            selector,
+            default_namespace,
+            context,
+        };
+        Report::from_outcomes(
+            objects.iter().map(|o| explainer.explain(o)),
+            errors,
+            context,
+        )
+    }
+
+    /// The report of objects already explained one by one (by [`ManifestExplainer`]),
+    /// in order, after the read `errors`.
+    pub fn from_outcomes(
+        outcomes: impl IntoIterator<Item = Outcome>,
+        errors: Vec<ManifestError>,
+        context: &Context,
+    ) -> Self {
         let mut report = Report::new(context);
         report.errors = errors;
-        for object in objects {
-            if let Some(selector) = selector
-                && !selector.matches(&labels_of(&object.value))
-            {
-                continue;
-            }
-            match Workload::from_value(&object.value) {
-                Ok(Some(workload)) => {
-                    let explanation = explain(&workload, default_namespace, context);
-                    let source = Source {
-                        file: object.file.clone(),
-                        line: object.line(),
-                        document: object.document,
-                        item: object.base.to_string(),
-                    };
-                    let line_of = |path: &FieldPath| object.line_of(path);
-                    let mut explained =
-                        ObjectReport::new(&workload, explanation, Some(source), Some(&line_of));
-                    // Where the object would run: its own namespace, else `-n`.
-                    explained.namespace = explained
-                        .namespace
-                        .or_else(|| default_namespace.map(str::to_string));
-                    report.objects.push(explained);
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Explained(object) => report.objects.push(*object),
+                Outcome::PassedOver(kind) => {
+                    *report.passed_over.entry(kind).or_default() += 1;
                 }
-                Ok(None) => {
-                    let kind = object.value["kind"].as_str().unwrap_or("(no kind)");
-                    *report.passed_over.entry(kind.to_string()).or_default() += 1;
-                }
-                Err(e) => report
-                    .errors
-                    .push(ManifestError::new(&object.file, e.to_string()).at(object.line(), None)),
+                Outcome::Invalid(error) => report.errors.push(error),
+                Outcome::NotSelected => {}
             }
         }
         report.summarise();
@@ -186,6 +182,63 @@ impl Report {
     /// The worst verdict, `None` when no object was explained.
     pub fn worst(&self) -> Option<Verdict> {
         self.objects.iter().map(|o| o.verdict).max()
+    }
+}
+
+/// What one manifest object adds to a report.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Explained(Box<ObjectReport>),
+    /// Not a workload: counted by kind.
+    PassedOver(String),
+    /// A workload whose template cannot be read.
+    Invalid(ManifestError),
+    /// Left out by `-l`.
+    NotSelected,
+}
+
+/// Explains manifest objects one at a time, with the run's selector, default namespace
+/// and context; shared by every thread that reads a manifest.
+#[derive(Debug, Clone, Copy)]
+pub struct ManifestExplainer<'a> {
+    pub selector: Option<&'a LabelSelector>,
+    pub default_namespace: Option<&'a str>,
+    pub context: &'a Context<'a>,
+}
+
+impl ManifestExplainer<'_> {
+    pub fn explain(&self, object: &ManifestObject) -> Outcome {
+        if let Some(selector) = self.selector
+            && !selector.matches(&labels_of(&object.value))
+        {
+            return Outcome::NotSelected;
+        }
+        match Workload::from_value(&object.value) {
+            Ok(Some(workload)) => {
+                let explanation = explain(&workload, self.default_namespace, self.context);
+                let source = Source {
+                    file: object.file.clone(),
+                    line: object.line(),
+                    document: object.document,
+                    item: object.base.to_string(),
+                };
+                let line_of = |path: &FieldPath| object.line_of(path);
+                let mut explained =
+                    ObjectReport::new(&workload, explanation, Some(source), Some(&line_of));
+                // Where the object would run: its own namespace, else `-n`.
+                explained.namespace = explained
+                    .namespace
+                    .or_else(|| self.default_namespace.map(str::to_string));
+                Outcome::Explained(Box::new(explained))
+            }
+            Ok(None) => {
+                let kind = object.value["kind"].as_str().unwrap_or("(no kind)");
+                Outcome::PassedOver(kind.to_string())
+            }
+            Err(e) => Outcome::Invalid(
+                ManifestError::new(&object.file, e.to_string()).at(object.line(), None),
+            ),
+        }
     }
 }
 

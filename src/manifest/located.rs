@@ -2,8 +2,11 @@
 //! engine, and as a tree of line numbers so a finding's field path can be turned into the
 //! line SARIF points at.
 //!
-//! serde-saphyr's `Spanned<T>` gives the location of any value it wraps, including map keys,
-//! so a small self-describing node type wrapped in `Spanned` at every level yields both.
+//! The stream is cut into documents first (`split`), and the documents are read on every
+//! core. Each is read by `block_style` when it is plain block YAML, else by the full
+//! parser: serde-saphyr, whose `Spanned<T>` gives the location of any value it wraps,
+//! including map keys, so a small self-describing node type wrapped in `Spanned` at every
+//! level yields both.
 
 use std::fmt;
 
@@ -11,17 +14,19 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
 
+use super::split::{Chunk, split_documents};
+use super::{block_style, parallel};
 use crate::explain::{FieldPath, Segment};
 
 /// The line of every field and item of a document (1-based).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineMap {
-    line: u32,
-    children: Children,
+    pub(super) line: u32,
+    pub(super) children: Children,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Children {
+pub(super) enum Children {
     Leaf,
     Items(Vec<LineMap>),
     Fields(Vec<(String, LineMap)>),
@@ -165,13 +170,36 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
 }
 
-fn line(location: &serde_saphyr::Location) -> u32 {
-    u32::try_from(location.line()).unwrap_or(u32::MAX)
+/// A document that could not be parsed: the parser's message and, when it knows, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(line) = self.line {
+            write!(f, " at line {line}")?;
+            if let Some(column) = self.column {
+                write!(f, " column {column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn narrow(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Splits a spanned raw node into its value and its line map; `at` is the line the node
-/// is known by (its key's line for a field, its own line otherwise).
-fn split(node: RawNode, at: u32) -> (Value, LineMap) {
+/// is known by (its key's line for a field, its own line otherwise); `offset` turns the
+/// piece's lines into the stream's.
+fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
+    let line = |location: &serde_saphyr::Location| narrow(location.line()).saturating_add(offset);
     match node {
         RawNode::Scalar(value) => (
             value,
@@ -185,7 +213,7 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
                 .into_iter()
                 .map(|item| {
                     let at = line(&item.referenced);
-                    split(item.value, at)
+                    split(item.value, at, offset)
                 })
                 .unzip();
             (
@@ -200,7 +228,7 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
             let mut map = Map::new();
             let mut lines = Vec::new();
             for (key, value) in fields {
-                let (value, value_lines) = split(value.value, line(&key.referenced));
+                let (value, value_lines) = split(value.value, line(&key.referenced), offset);
                 map.insert(key.value.0.clone(), value);
                 lines.push((key.value.0, value_lines));
             }
@@ -215,42 +243,76 @@ fn split(node: RawNode, at: u32) -> (Value, LineMap) {
     }
 }
 
-/// Stack for the parser's thread. Deserialising nests a few serde frames per YAML level;
-/// the parser stops at 64 levels, which needs well under this in any build, whatever the
-/// caller's own stack (a test thread has 2 MiB).
-const PARSER_STACK: usize = 64 << 20;
+/// Below this, one thread reads the whole stream: starting more costs more than it saves.
+pub(super) const PARALLEL_FROM_BYTES: usize = 256 << 10;
 
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
+/// The first error in the stream fails it.
 ///
-/// Read as a stream of documents so that serde-saphyr's limits (nodes, events, aliases)
+/// Each document is parsed on its own, so serde-saphyr's limits (nodes, events, aliases)
 /// bound each document rather than the whole input: a whole-input budget refuses a
 /// 10,000-document manifest (at 1,024 documents or 250,000 nodes), while a bomb inside
 /// one document is still stopped.
-pub fn parse_documents(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("manifest-parser".into())
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_on_this_thread(text))
-            .expect("a thread can be started for the manifest parser")
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+pub fn parse_documents(text: &str) -> Result<Vec<Located>, ParseError> {
+    let chunks = split_documents(text);
+    Ok(read_in_parallel(&chunks)?.into_iter().flatten().collect())
 }
 
-fn parse_on_this_thread(text: &str) -> Result<Vec<Located>, serde_saphyr::Error> {
+/// Reads `chunks` on every core; one list of documents per chunk, in order.
+pub(super) fn read_in_parallel(chunks: &[Chunk]) -> Result<Vec<Vec<Located>>, ParseError> {
+    let size = chunks.iter().map(|c| c.text.len()).sum();
+    let workers = parallel::workers(chunks.len(), size, PARALLEL_FROM_BYTES);
+    let runs = parallel::map_runs(
+        chunks,
+        workers,
+        |c| c.text.len(),
+        |run| run.iter().map(read_chunk).collect::<Result<Vec<_>, _>>(),
+    );
+    let mut documents = Vec::with_capacity(chunks.len());
+    for run in runs {
+        documents.extend(run?);
+    }
+    Ok(documents)
+}
+
+/// One piece's documents: by `block_style` when it can, else by the full parser.
+fn read_chunk(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
+    match block_style::read_document(chunk.text, chunk.first_line) {
+        Some(document) => Ok(document.into_iter().collect()),
+        None => parse_full(chunk),
+    }
+}
+
+/// The full parser, for any YAML: what `block_style` does not read.
+pub(super) fn parse_full(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
     // No snippet: errors are reported on one line as `file:line:column: message`.
     let options = serde_saphyr::options! { with_snippet: false };
-    let mut input = text.as_bytes();
+    let offset = chunk.first_line - 1;
+    let mut input = chunk.text.as_bytes();
     serde_saphyr::read_with_options::<_, Spanned<RawNode>>(&mut input, options)
         .map(|doc| {
-            let doc = doc?;
-            let at = line(&doc.referenced);
-            let (value, lines) = split(doc.value, at);
+            let doc = doc.map_err(|e| parse_error(&e, offset))?;
+            let at = narrow(doc.referenced.line()).saturating_add(offset);
+            let (value, lines) = split(doc.value, at, offset);
             Ok(Located { value, lines })
         })
         .filter(|doc| doc.as_ref().map_or(true, |doc| !doc.value.is_null()))
         .collect()
+}
+
+fn parse_error(error: &serde_saphyr::Error, offset: u32) -> ParseError {
+    let rendered = error.to_string();
+    // The location is kept apart from the message, in the stream's lines.
+    let message = rendered
+        .rsplit_once(" at line ")
+        .map_or(rendered.as_str(), |(message, _)| message)
+        .to_string();
+    let location = error.location();
+    ParseError {
+        message,
+        line: location.map(|at| narrow(at.line()).saturating_add(offset)),
+        column: location.map(|at| narrow(at.column())),
+    }
 }
 
 #[cfg(test)]
@@ -351,7 +413,7 @@ spec:
     #[test]
     fn broken_yaml_reports_a_line() {
         let err = parse_documents("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
-        assert!(err.location().is_some_and(|l| l.line() >= 2), "{err}");
+        assert!(err.line.is_some_and(|l| l >= 2), "{err}");
     }
 
     #[test]

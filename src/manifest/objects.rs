@@ -6,7 +6,10 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{LineMap, parse_documents};
+use super::LineMap;
+use super::located::{Located, PARALLEL_FROM_BYTES, read_in_parallel};
+use super::parallel;
+use super::split::{Chunk, split_documents};
 use crate::explain::FieldPath;
 
 /// One object of a manifest file.
@@ -75,62 +78,104 @@ impl fmt::Display for ManifestError {
     }
 }
 
-fn narrow(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
+/// Text read per batch: bounds what parsed documents hold at once (some twenty times the
+/// text) and lets the allocator reuse that memory batch after batch.
+const BATCH_BYTES: usize = 4 << 20;
 
 /// Parses one file's text. A syntax error anywhere fails the whole file: a stream cut
 /// short cannot be trusted to hold every object the author meant.
 pub fn parse_objects(file: &str, text: &str) -> Result<Vec<ManifestObject>, ManifestError> {
-    let documents = parse_documents(text).map_err(|e| {
-        let rendered = e.to_string();
-        // The location is reported separately; keep the message without it.
-        let message = rendered
-            .rsplit_once(" at line ")
-            .map_or(rendered.as_str(), |(message, _)| message)
-            .to_string();
-        let error = ManifestError::new(file, message);
-        match e.location() {
-            Some(at) => error.at(narrow(at.line()), Some(narrow(at.column()))),
-            None => error,
+    map_objects(file, text, |object| object)
+}
+
+/// Like [`parse_objects`], but hands each object to `work` as soon as its batch of
+/// documents is read, on every core, and keeps only what `work` returns, in file order.
+/// The documents of a batch are freed on the threads that used them.
+pub fn map_objects<T: Send>(
+    file: &str,
+    text: &str,
+    work: impl Fn(ManifestObject) -> T + Sync,
+) -> Result<Vec<T>, ManifestError> {
+    let chunks = split_documents(text);
+    let workers = parallel::workers(chunks.len(), text.len(), PARALLEL_FROM_BYTES);
+    let mut results = Vec::new();
+    let mut document = 0;
+    for batch in batches(&chunks) {
+        let parsed = read_in_parallel(batch).map_err(|e| ManifestError {
+            file: file.to_string(),
+            line: e.line,
+            column: e.line.and(e.column),
+            message: e.message,
+        })?;
+        let mut objects = Vec::new();
+        for located in parsed.into_iter().flatten() {
+            objects.extend(objects_of(file, document, located));
+            document += 1;
         }
-    })?;
-    let mut objects = Vec::new();
-    for (document, located) in documents.into_iter().enumerate() {
-        let is_list = located.value["kind"]
-            .as_str()
-            .is_some_and(|kind| kind.ends_with("List"))
-            && located.value["items"].is_array();
-        if !is_list {
-            objects.push(ManifestObject {
-                file: file.to_string(),
-                document,
-                base: FieldPath::root(),
-                value: located.value,
-                lines: located.lines,
-            });
-            continue;
+        results.extend(parallel::map_owned(objects, workers, &work));
+    }
+    Ok(results)
+}
+
+/// Consecutive chunks of about [`BATCH_BYTES`] together.
+fn batches<'c, 'a>(chunks: &'c [Chunk<'a>]) -> impl Iterator<Item = &'c [Chunk<'a>]> {
+    let mut rest = chunks;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-        let Value::Array(items) = located.value["items"].clone() else {
-            continue;
-        };
-        for (i, value) in items.into_iter().enumerate() {
+        let mut size = 0;
+        let end = rest
+            .iter()
+            .position(|chunk| {
+                size += chunk.text.len();
+                size >= BATCH_BYTES
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let (batch, after) = rest.split_at(end);
+        rest = after;
+        Some(batch)
+    })
+}
+
+/// A document's objects: itself, or a `List`'s items, each with its own line map.
+fn objects_of(file: &str, document: usize, located: Located) -> Vec<ManifestObject> {
+    let is_list = located.value["kind"]
+        .as_str()
+        .is_some_and(|kind| kind.ends_with("List"))
+        && located.value["items"].is_array();
+    if !is_list {
+        return vec![ManifestObject {
+            file: file.to_string(),
+            document,
+            base: FieldPath::root(),
+            value: located.value,
+            lines: located.lines,
+        }];
+    }
+    let mut list = located.value;
+    let Some(Value::Array(items)) = list.get_mut("items").map(Value::take) else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
             let base = FieldPath::root().key("items").index(i);
             let lines = located
                 .lines
                 .subtree(&base)
                 .cloned()
                 .unwrap_or_else(|| located.lines.clone());
-            objects.push(ManifestObject {
+            ManifestObject {
                 file: file.to_string(),
                 document,
                 base,
                 value,
                 lines,
-            });
-        }
-    }
-    Ok(objects)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

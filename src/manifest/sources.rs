@@ -5,14 +5,25 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ManifestError, ManifestObject, parse_objects};
+use super::objects::map_objects;
+use super::{ManifestError, ManifestObject};
 
-/// Everything read from `-f` arguments: the objects of the files that parsed, and one
-/// error per file that did not. One bad file does not stop the others.
-#[derive(Debug, Default)]
-pub struct ManifestSet {
-    pub objects: Vec<ManifestObject>,
+/// Everything read from `-f` arguments: the objects of the files that parsed (or what was
+/// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
+/// file does not stop the others.
+#[derive(Debug)]
+pub struct ManifestSet<T = ManifestObject> {
+    pub objects: Vec<T>,
     pub errors: Vec<ManifestError>,
+}
+
+impl<T> Default for ManifestSet<T> {
+    fn default() -> Self {
+        ManifestSet {
+            objects: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
 }
 
 /// The extensions kubectl reads from a directory.
@@ -20,6 +31,17 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
 /// Reads every `-f` argument in order. `stdin` is read at most once, for `-`.
 pub fn read_sources(paths: &[PathBuf], recursive: bool, stdin: &mut dyn Read) -> ManifestSet {
+    read_sources_with(paths, recursive, stdin, |object| object)
+}
+
+/// Like [`read_sources`], but each object is handed to `work` as soon as it is read (see
+/// [`map_objects`]), so a large manifest is never held whole.
+pub fn read_sources_with<T: Send>(
+    paths: &[PathBuf],
+    recursive: bool,
+    stdin: &mut dyn Read,
+    work: impl Fn(ManifestObject) -> T + Sync,
+) -> ManifestSet<T> {
     let mut set = ManifestSet::default();
     let mut stdin_read = false;
     for path in paths {
@@ -30,7 +52,7 @@ pub fn read_sources(paths: &[PathBuf], recursive: bool, stdin: &mut dyn Read) ->
             stdin_read = true;
             let mut text = String::new();
             match stdin.read_to_string(&mut text) {
-                Ok(_) => add_text(&mut set, "-", &text),
+                Ok(_) => add_text(&mut set, "-", &text, &work),
                 Err(e) => set
                     .errors
                     .push(ManifestError::new("-", format!("cannot read stdin: {e}"))),
@@ -45,10 +67,10 @@ pub fn read_sources(paths: &[PathBuf], recursive: bool, stdin: &mut dyn Read) ->
             }
             files.sort();
             for file in files {
-                add_file(&mut set, &file);
+                add_file(&mut set, &file, &work);
             }
         } else {
-            add_file(&mut set, path);
+            add_file(&mut set, path, &work);
         }
     }
     set
@@ -75,18 +97,27 @@ fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<
     Ok(())
 }
 
-fn add_file(set: &mut ManifestSet, path: &Path) {
+fn add_file<T: Send>(
+    set: &mut ManifestSet<T>,
+    path: &Path,
+    work: &(impl Fn(ManifestObject) -> T + Sync),
+) {
     let name = path.display().to_string();
     match fs::read_to_string(path) {
-        Ok(text) => add_text(set, &name, &text),
+        Ok(text) => add_text(set, &name, &text, work),
         Err(e) => set
             .errors
             .push(ManifestError::new(&name, format!("cannot read: {e}"))),
     }
 }
 
-fn add_text(set: &mut ManifestSet, name: &str, text: &str) {
-    match parse_objects(name, text) {
+fn add_text<T: Send>(
+    set: &mut ManifestSet<T>,
+    name: &str,
+    text: &str,
+    work: &(impl Fn(ManifestObject) -> T + Sync),
+) {
+    match map_objects(name, text, work) {
         Ok(objects) => set.objects.extend(objects),
         Err(e) => set.errors.push(e),
     }
