@@ -101,3 +101,76 @@ fn the_bash_script_completes_subcommands_and_their_flags() {
     let values = bash_complete(&["kubectl-sandbox", "check", "--fail-on", ""]).unwrap();
     assert_eq!(values, ["fail", "warn"]);
 }
+
+/// What the committed fish script offers for `line`, as fish's own `complete -C` lists it
+/// (candidates only, without their descriptions).
+fn fish_complete(line: &str) -> Option<Vec<String>> {
+    which::which("fish").ok()?;
+    let script = format!("source completions/kubectl-sandbox.fish; complete -C '{line}'");
+    let output = Command::new("fish").arg("-c").arg(script).output().ok()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| line.split('\t').next().unwrap_or_default().to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn the_fish_script_completes_subcommands_flags_and_values() {
+    let Some(top) = fish_complete("kubectl-sandbox sn") else {
+        eprintln!("skipped: fish is not installed (.ci/run installs it)");
+        return;
+    };
+    assert_eq!(top, ["snapshot"]);
+    let flags = fish_complete("kubectl-sandbox check --no-h").unwrap();
+    assert_eq!(flags, ["--no-headers"]);
+    let values = fish_complete("kubectl-sandbox check --fail-on ").unwrap();
+    assert_eq!(values, ["fail", "warn"]);
+    let outputs = fish_complete("kubectl-sandbox explain-pod -o ").unwrap();
+    assert_eq!(outputs, ["json", "sarif", "table", "yaml"], "fish sorts them");
+}
+
+/// What the committed zsh script offers after `line`, captured from a real interactive zsh
+/// (`tests/support/zsh-complete.zsh`).
+fn zsh_complete(line: &str) -> Option<Vec<String>> {
+    which::which("zsh").ok()?;
+    let output = Command::new("timeout")
+        .args(["30", "zsh", "tests/support/zsh-complete.zsh", "completions", line])
+        .output()
+        .ok()?;
+    assert!(
+        output.status.success(),
+        "zsh completion of {line:?} exited {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect(),
+    )
+}
+
+#[test]
+fn the_zsh_script_completes_subcommands_flags_and_values() {
+    let Some(top) = zsh_complete("kubectl-sandbox sn") else {
+        eprintln!("skipped: zsh is not installed (.ci/run installs it)");
+        return;
+    };
+    assert_eq!(top, ["snapshot"]);
+    let flags = zsh_complete("kubectl-sandbox check --no-h").unwrap();
+    assert_eq!(flags, ["--no-headers"]);
+    let values = zsh_complete("kubectl-sandbox check --fail-on ").unwrap();
+    assert_eq!(values, ["fail", "warn"]);
+    let outputs = zsh_complete("kubectl-sandbox explain-pod -o ").unwrap();
+    assert_eq!(outputs, ["table", "json", "yaml", "sarif"]);
+}

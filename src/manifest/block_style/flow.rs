@@ -137,7 +137,7 @@ fn scalar(rest: &mut &str) -> Option<Value> {
 fn is_plain_in_flow(raw: &str) -> bool {
     !raw.is_empty()
         && !raw.starts_with(super::INDICATORS)
-        && !raw.contains([':', '#', '[', '{', '"', '\''])
+        && !raw.contains([':', '#', ',', '[', ']', '{', '}', '"', '\''])
 }
 
 #[cfg(test)]
@@ -190,6 +190,8 @@ mod tests {
             "[, a]",
             "{? a: b}",
             "[[[[[[[[[[1]]]]]]]]]]",
+            "{a]b: 1}",
+            "{a,b: 1}",
         ] {
             assert_eq!(read(text), None, "{text}");
         }

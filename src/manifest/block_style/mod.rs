@@ -26,7 +26,7 @@ const MAX_BYTES: usize = 8 << 20;
 /// `first_line` of the stream). `Some(None)`: the piece holds no document (only a marker,
 /// comments or blank lines). `None`: not this reader's kind of YAML.
 pub fn read_document(text: &str, first_line: u32) -> Option<Option<Located>> {
-    if text.len() > MAX_BYTES || text.contains(['\t', '\r', '\u{feff}']) {
+    if text.len() > MAX_BYTES || !is_printable(text) {
         return None;
     }
     let lines = content_lines(text, first_line)?;
@@ -38,6 +38,23 @@ pub fn read_document(text: &str, first_line: u32) -> Option<Option<Located>> {
     let (value, lines) = reader.block(root_indent, 1)?;
     // Every line must belong to the root: a stray, less indented line is not block style.
     (reader.pos == reader.lines.len()).then_some(Some(Located { value, lines }))
+}
+
+/// Only printable characters and line feeds. YAML refuses other control characters, even
+/// in comments; tabs and carriage returns have rules of their own; NEL, LS and PS end lines
+/// for some parsers; a byte order mark has a place of its own. The full parser decides.
+fn is_printable(text: &str) -> bool {
+    let printable_ascii = |b: u8| b == b'\n' || (b' '..=b'~').contains(&b);
+    if text.is_ascii() {
+        return text.bytes().all(printable_ascii);
+    }
+    text.chars().all(|c| match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => printable_ascii(b),
+        _ => !matches!(
+            c,
+            '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        ),
+    })
 }
 
 /// A line that holds something: its number, its indentation and the rest, with trailing
@@ -347,6 +364,11 @@ mod tests {
             "\"a\": 1\n\tb: 2\n",
             "{\"kind\": \"Pod\"}\n",
             "just a scalar\n",
+            "#\0",
+            "a: 1 # \u{7f}\n",
+            "a: b\u{85}c\n",
+            "\u{feff}a: 1\n",
+            "a: 1\r\n",
             "a: 'open\n  quote'\n",
         ] {
             assert_eq!(read_document(text, 1), None, "{text:?}");
