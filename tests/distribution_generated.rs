@@ -134,7 +134,11 @@ fn the_fish_script_completes_subcommands_flags_and_values() {
     let values = fish_complete("kubectl-sandbox check --fail-on ").unwrap();
     assert_eq!(values, ["fail", "warn"]);
     let outputs = fish_complete("kubectl-sandbox explain-pod -o ").unwrap();
-    assert_eq!(outputs, ["json", "sarif", "table", "yaml"], "fish sorts them");
+    assert_eq!(
+        outputs,
+        ["json", "sarif", "table", "yaml"],
+        "fish sorts them"
+    );
 }
 
 /// What the committed zsh script offers after `line`, captured from a real interactive zsh
@@ -142,7 +146,13 @@ fn the_fish_script_completes_subcommands_flags_and_values() {
 fn zsh_complete(line: &str) -> Option<Vec<String>> {
     which::which("zsh").ok()?;
     let output = Command::new("timeout")
-        .args(["30", "zsh", "tests/support/zsh-complete.zsh", "completions", line])
+        .args([
+            "30",
+            "zsh",
+            "tests/support/zsh-complete.zsh",
+            "completions",
+            line,
+        ])
         .output()
         .ok()?;
     assert!(
