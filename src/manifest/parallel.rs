@@ -54,7 +54,8 @@ where
 }
 
 /// Runs `work` on each item, consuming it on a worker (so what it owns is freed there),
-/// and returns the results in order. One worker works on the caller's thread.
+/// and returns the results in order. One worker works on the caller's thread; more get
+/// `WORKER_STACK` each, as the readers do, for work on values nested as deep as they allow.
 pub fn map_owned<I, O, F>(mut items: Vec<I>, workers: usize, work: F) -> Vec<O>
 where
     I: Send,
@@ -76,7 +77,11 @@ where
             .into_iter()
             .map(|run| {
                 let work = &work;
-                scope.spawn(move || run.into_iter().map(work).collect::<Vec<O>>())
+                thread::Builder::new()
+                    .name("manifest-worker".into())
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || run.into_iter().map(work).collect::<Vec<O>>())
+                    .expect("a thread can be started for the manifest reader")
             })
             .collect();
         handles
