@@ -2,7 +2,7 @@
 //! degrades, with the exact field and what to do. `-f` explains manifests without a
 //! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
 use clap::{Args, ValueEnum};
 
@@ -204,28 +204,28 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
 }
 
 fn print(report: &Report, args: &ExplainPodArgs) {
-    let text = match args.output {
-        OutputFormat::Table => explain_table::render(
-            report,
-            TableOptions {
-                palette: Palette::for_stdout(),
-                no_headers: args.no_headers,
-                one_line: args.all_namespaces || args.selector.is_some(),
-            },
-        ),
-        OutputFormat::Json => data::json(report),
-        OutputFormat::Yaml => data::yaml(report),
-        OutputFormat::Sarif => data::json(&sarif::render(report)),
-    };
     // Machine formats keep stdout parseable; people still see what could not be read.
     if args.output != OutputFormat::Table {
         for error in &report.errors {
             eprintln!("error: {error}");
         }
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    let written = match args.output {
+        OutputFormat::Table => {
+            let options = TableOptions {
+                palette: Palette::for_stdout(),
+                no_headers: args.no_headers,
+                one_line: args.all_namespaces || args.selector.is_some(),
+            };
+            stdout.write_all(explain_table::render(report, options).as_bytes())
+        }
+        OutputFormat::Json => data::write_json(report, &mut stdout),
+        OutputFormat::Yaml => stdout.write_all(data::yaml(report).as_bytes()),
+        OutputFormat::Sarif => data::write_json(&sarif::render(report), &mut stdout),
+    };
     // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes());
+    let _ = written.and_then(|()| stdout.flush());
 }
 
 #[cfg(test)]

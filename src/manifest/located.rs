@@ -243,9 +243,6 @@ fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
     }
 }
 
-/// Below this, one thread reads the whole stream: starting more costs more than it saves.
-pub(super) const PARALLEL_FROM_BYTES: usize = 256 << 10;
-
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
 /// The first error in the stream fails it.
 ///
@@ -258,21 +255,10 @@ pub fn parse_documents(text: &str) -> Result<Vec<Located>, ParseError> {
     Ok(read_in_parallel(&chunks)?.into_iter().flatten().collect())
 }
 
-/// Reads `chunks` on every core; one list of documents per chunk, in order.
+/// Reads `chunks` on every core; one list of documents per chunk, in order. The first
+/// error in stream order wins.
 pub(super) fn read_in_parallel(chunks: &[Chunk]) -> Result<Vec<Vec<Located>>, ParseError> {
-    let size = chunks.iter().map(|c| c.text.len()).sum();
-    let workers = parallel::workers(chunks.len(), size, PARALLEL_FROM_BYTES);
-    let runs = parallel::map_runs(
-        chunks,
-        workers,
-        |c| c.text.len(),
-        |run| run.iter().map(read_chunk).collect::<Result<Vec<_>, _>>(),
-    );
-    let mut documents = Vec::with_capacity(chunks.len());
-    for run in runs {
-        documents.extend(run?);
-    }
-    Ok(documents)
+    parallel::map(chunks, read_chunk).into_iter().collect()
 }
 
 /// One piece's documents: by `block_style` when it can, else by the full parser.

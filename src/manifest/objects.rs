@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::LineMap;
-use super::located::{Located, PARALLEL_FROM_BYTES, read_in_parallel};
+use super::located::{Located, read_in_parallel};
 use super::parallel;
 use super::split::{Chunk, split_documents};
 use crate::explain::FieldPath;
@@ -97,7 +97,6 @@ pub fn map_objects<T: Send>(
     work: impl Fn(ManifestObject) -> T + Sync,
 ) -> Result<Vec<T>, ManifestError> {
     let chunks = split_documents(text);
-    let workers = parallel::workers(chunks.len(), text.len(), PARALLEL_FROM_BYTES);
     let mut results = Vec::new();
     let mut document = 0;
     for batch in batches(&chunks) {
@@ -112,7 +111,7 @@ pub fn map_objects<T: Send>(
             objects.extend(objects_of(file, document, located));
             document += 1;
         }
-        results.extend(parallel::map_owned(objects, workers, &work));
+        results.extend(parallel::map_owned(objects, &work));
     }
     Ok(results)
 }

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::scalars::{key_text, quoted, resolve_plain};
-use super::{Built, Children, LineMap, leaf};
+use super::{Built, Children, LineMap, is_short_key, leaf};
 
 /// Deeper flow collections go to the full parser.
 const MAX_DEPTH: usize = 8;
@@ -104,16 +104,21 @@ fn key(rest: &mut &str) -> Option<String> {
     skip_spaces(rest);
     if rest.starts_with(['"', '\'']) {
         let (key, after) = quoted(rest)?;
-        *rest = after.strip_prefix(':')?;
+        let after = after.strip_prefix(':')?;
+        if !is_short_key(rest, after) {
+            return None;
+        }
+        *rest = after;
         return Some(key);
     }
     let colon = rest.find(':')?;
     let raw = rest[..colon].trim_end_matches(' ');
-    if !is_plain_in_flow(raw) || !rest[colon + 1..].starts_with(' ') {
+    let after = &rest[colon + 1..];
+    if !is_plain_in_flow(raw) || !after.starts_with(' ') || !is_short_key(rest, after) {
         return None;
     }
     let key = key_text(resolve_plain(raw)?);
-    *rest = &rest[colon + 1..];
+    *rest = after;
     Some(key)
 }
 

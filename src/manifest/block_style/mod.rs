@@ -244,10 +244,17 @@ fn split_key(text: &str) -> Option<(String, &str)> {
         let key = key_text(resolve_plain(raw)?);
         (key, &text[colon + 1..])
     };
-    if !(after.is_empty() || after.starts_with(' ')) {
+    if !(after.is_empty() || after.starts_with(' ')) || !is_short_key(text, after) {
         return None;
     }
     Some((key, strip_comment(after)?))
+}
+
+/// YAML limits a key written without `?` to 1024 characters up to its colon (serde-saphyr:
+/// `simple_key_max_lookahead`); long ones are the full parser's to judge. Counted in bytes,
+/// never fewer than characters, with room left for the indentation a parser may count.
+pub(super) fn is_short_key(line: &str, after_colon: &str) -> bool {
+    line.len() - after_colon.len() <= 900
 }
 
 /// The colon that ends a plain key: the first `:` followed by a space or the line's end,
@@ -369,6 +376,8 @@ mod tests {
             "a: b\u{85}c\n",
             "\u{feff}a: 1\n",
             "a: 1\r\n",
+            &format!("{}: 1\n", "k".repeat(1100)),
+            &format!("a: {{\"{}\": 1}}\n", "k".repeat(1100)),
             "a: 'open\n  quote'\n",
         ] {
             assert_eq!(read_document(text, 1), None, "{text:?}");
