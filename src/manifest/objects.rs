@@ -96,10 +96,19 @@ pub fn map_objects<T: Send>(
     text: &str,
     work: impl Fn(ManifestObject) -> T + Sync,
 ) -> Result<Vec<T>, ManifestError> {
+    map_in_batches(file, text, BATCH_BYTES, work)
+}
+
+fn map_in_batches<T: Send>(
+    file: &str,
+    text: &str,
+    batch_bytes: usize,
+    work: impl Fn(ManifestObject) -> T + Sync,
+) -> Result<Vec<T>, ManifestError> {
     let chunks = split_documents(text);
     let mut results = Vec::new();
     let mut document = 0;
-    for batch in batches(&chunks) {
+    for batch in batches(&chunks, batch_bytes) {
         let parsed = read_in_parallel(batch).map_err(|e| ManifestError {
             file: file.to_string(),
             line: e.line,
@@ -116,8 +125,11 @@ pub fn map_objects<T: Send>(
     Ok(results)
 }
 
-/// Consecutive chunks of about [`BATCH_BYTES`] together.
-fn batches<'c, 'a>(chunks: &'c [Chunk<'a>]) -> impl Iterator<Item = &'c [Chunk<'a>]> {
+/// Consecutive chunks of about `batch_bytes` together.
+fn batches<'c, 'a>(
+    chunks: &'c [Chunk<'a>],
+    batch_bytes: usize,
+) -> impl Iterator<Item = &'c [Chunk<'a>]> {
     let mut rest = chunks;
     std::iter::from_fn(move || {
         if rest.is_empty() {
@@ -128,7 +140,7 @@ fn batches<'c, 'a>(chunks: &'c [Chunk<'a>]) -> impl Iterator<Item = &'c [Chunk<'
             .iter()
             .position(|chunk| {
                 size += chunk.text.len();
-                size >= BATCH_BYTES
+                size >= batch_bytes
             })
             .map_or(rest.len(), |i| i + 1);
         let (batch, after) = rest.split_at(end);
@@ -201,6 +213,26 @@ mod tests {
         assert!(err.line.is_some_and(|l| l >= 3), "{err}");
         assert!(!err.message.contains(" at line "), "{err}");
         assert!(err.to_string().starts_with("bad.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn batches_number_documents_as_one_stream_and_keep_the_first_error() {
+        let text: String = (0..50)
+            .map(|i| format!("---\n# {i}\n---\nkind: Pod\nmetadata:\n  name: p{i}\n"))
+            .collect();
+        let whole = map_in_batches("f", &text, usize::MAX, |o| (o.document, o.line())).unwrap();
+        let small = map_in_batches("f", &text, 64, |o| (o.document, o.line())).unwrap();
+        assert_eq!(whole.len(), 50);
+        assert_eq!(small, whole);
+        assert_eq!(
+            small[49],
+            (49, 49 * 6 + 4),
+            "empty documents are not counted"
+        );
+
+        let broken = format!("{text}---\nkind: [\n---\nkind: {{\n");
+        let error = map_in_batches("f", &broken, 64, |o| o.document).unwrap_err();
+        assert_eq!(error.line, Some(302), "{error}");
     }
 
     #[test]
