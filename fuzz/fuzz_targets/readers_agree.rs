@@ -1,5 +1,6 @@
-//! Any text as a manifest: wherever the fast block-style reader reads a document, the full
-//! YAML parser must read the same value and the same lines (`manifest::readers_agree`).
+//! Any text as a manifest: wherever a fast reader (block-style YAML, JSON) reads a
+//! document, the full YAML parser must read the same value and the same lines
+//! (`manifest::readers_agree`).
 #![no_main]
 
 use kubectl_sandbox::manifest::readers_agree;

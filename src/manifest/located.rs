@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
 
 use super::split::{Chunk, split_documents};
-use super::{block_style, parallel};
+use super::{block_style, json_style, parallel};
 use crate::explain::{FieldPath, Segment};
 
 /// The line of every field and item of a document (1-based).
@@ -261,12 +261,22 @@ pub(super) fn read_in_parallel(chunks: &[Chunk]) -> Result<Vec<Vec<Located>>, Pa
     parallel::map(chunks, read_chunk).into_iter().collect()
 }
 
-/// One piece's documents: by `block_style` when it can, else by the full parser.
+/// One piece's documents: by a fast reader when one is sure of them, else by the full
+/// parser.
 fn read_chunk(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
-    match block_style::read_document(chunk.text, chunk.first_line) {
-        Some(document) => Ok(document.into_iter().collect()),
+    match read_fast(chunk) {
+        Some(documents) => Ok(documents),
         None => parse_full(chunk),
     }
+}
+
+/// A piece's documents as `block_style` or `json_style` reads them; `None` when neither
+/// is sure of them.
+pub(super) fn read_fast(chunk: &Chunk) -> Option<Vec<Located>> {
+    if let Some(document) = block_style::read_document(chunk.text, chunk.first_line) {
+        return Some(document.into_iter().collect());
+    }
+    json_style::read_document(chunk.text, chunk.first_line).map(|document| vec![document])
 }
 
 /// The full parser, for any YAML: what `block_style` does not read.

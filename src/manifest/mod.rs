@@ -2,6 +2,7 @@
 //! or JSON; `List` kinds; and the line of every field, for SARIF.
 
 mod block_style;
+mod json_style;
 mod located;
 mod objects;
 mod parallel;

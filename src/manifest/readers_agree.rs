@@ -1,33 +1,31 @@
-//! The check that keeps `block_style` honest: wherever it reads a document, the full
-//! parser must read the same value and the same lines. Used by the unit tests below
+//! The check that keeps the fast readers (`block_style`, `json_style`) honest: wherever
+//! one reads a document, the full parser must read the same value and the same lines. Used by the unit tests below
 //! (fixtures, fuzz seeds, synthetic manifests, generated YAML) and by the fuzz target
 //! `readers_agree`; compiled only for them.
 
-use super::block_style;
-use super::located::{Located, parse_full};
+use super::located::{parse_full, read_fast};
 use super::split::split_documents;
 
-/// Compares both readers on every document of `text`. `Ok(n)`: they agree, and the block
-/// reader read `n` documents itself. `Err`: where and how they differ.
+/// Compares the readers on every document of `text`. `Ok(n)`: they agree, and the fast
+/// readers read `n` pieces themselves. `Err`: where and how they differ.
 pub fn check(text: &str) -> Result<usize, String> {
     let mut taken = 0;
     for chunk in split_documents(text) {
-        let Some(fast) = block_style::read_document(chunk.text, chunk.first_line) else {
+        let Some(fast) = read_fast(&chunk) else {
             continue;
         };
         taken += 1;
-        let fast: Vec<Located> = fast.into_iter().collect();
         match parse_full(&chunk) {
             Ok(full) if full == fast => {}
             Ok(full) => {
                 return Err(format!(
-                    "readers differ on the piece at line {}:\n{}\nblock reader: {fast:?}\nfull parser: {full:?}",
+                    "readers differ on the piece at line {}:\n{}\nfast reader: {fast:?}\nfull parser: {full:?}",
                     chunk.first_line, chunk.text
                 ));
             }
             Err(error) => {
                 return Err(format!(
-                    "the block reader read a piece the full parser refuses ({error}):\n{}",
+                    "a fast reader read a piece the full parser refuses ({error}):\n{}",
                     chunk.text
                 ));
             }
@@ -84,6 +82,23 @@ mod tests {
             .map(|i| format!("---\n{}", testkit::yaml::to_yaml(&cluster.manifest(i))))
             .collect();
         assert_eq!(check(&text), Ok(400));
+    }
+
+    #[test]
+    fn agree_on_synthetic_manifests_as_json() {
+        let cluster = testkit::synthetic::SyntheticCluster::new(200, 9);
+        let pretty: String = (0..100)
+            .map(|i| {
+                format!(
+                    "---\n{}\n",
+                    serde_json::to_string_pretty(&cluster.manifest(i)).unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(check(&pretty), Ok(100));
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List",
+            "items": (100..200).map(|i| cluster.manifest(i)).collect::<Vec<_>>()});
+        assert_eq!(check(&serde_json::to_string(&list).unwrap()), Ok(1));
     }
 
     /// Scalars chosen to sit on every edge of plain-scalar typing and quoting.
@@ -280,6 +295,41 @@ mod tests {
             let mut text = String::from("---\n");
             render(&Node::Map(root), 0, layout, &mut text);
             if let Err(e) = check(&text) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
+
+    /// The generated tree as JSON: plain scalars that are integers become numbers.
+    fn to_json(node: &Node) -> serde_json::Value {
+        match node {
+            Node::Scalar(text, Style::Plain) => text
+                .parse::<i64>()
+                .map_or_else(|_| serde_json::Value::from(*text), serde_json::Value::from),
+            Node::Scalar(text, _) => serde_json::Value::from(*text),
+            Node::Map(fields) => fields
+                .iter()
+                .map(|(key, value)| (key.to_string(), to_json(value)))
+                .collect(),
+            Node::Seq(items) => items.iter().map(to_json).collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn agree_on_generated_json(root in node(), pretty: bool, tabs: bool) {
+            let value = to_json(&root);
+            let mut text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            if tabs {
+                text = text.replace("  ", "\t");
+            }
+            if let Err(e) = check(&format!("---\n{text}\n")) {
                 prop_assert!(false, "{}", e);
             }
         }

@@ -10,7 +10,7 @@
 //! fixtures, the fuzz corpus and generated manifests.
 
 mod flow;
-mod scalars;
+pub(super) mod scalars;
 
 use serde_json::{Map, Value};
 
@@ -44,7 +44,16 @@ pub fn read_document(text: &str, first_line: u32) -> Option<Option<Located>> {
 /// in comments; tabs and carriage returns have rules of their own; NEL, LS and PS end lines
 /// for some parsers; a byte order mark has a place of its own. The full parser decides.
 fn is_printable(text: &str) -> bool {
-    let printable_ascii = |b: u8| b == b'\n' || (b' '..=b'~').contains(&b);
+    printable(text, false)
+}
+
+/// [`is_printable`], with tabs, which JSON may use as white space.
+pub(super) fn is_printable_allowing_tabs(text: &str) -> bool {
+    printable(text, true)
+}
+
+fn printable(text: &str, tabs: bool) -> bool {
+    let printable_ascii = |b: u8| b == b'\n' || (tabs && b == b'\t') || (b' '..=b'~').contains(&b);
     if text.is_ascii() {
         return text.bytes().all(printable_ascii);
     }
@@ -108,7 +117,7 @@ struct Reader<'a> {
     pos: usize,
 }
 
-type Built = (Value, LineMap);
+pub(super) type Built = (Value, LineMap);
 
 impl Reader<'_> {
     /// The mapping or sequence whose first line is the current one, at `indent`.
@@ -217,7 +226,7 @@ impl Reader<'_> {
     }
 }
 
-fn leaf(line: u32) -> LineMap {
+pub(super) fn leaf(line: u32) -> LineMap {
     LineMap {
         line,
         children: Children::Leaf,

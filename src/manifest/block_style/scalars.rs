@@ -52,7 +52,7 @@ pub(super) fn key_text(key: Value) -> String {
 }
 
 /// A decimal integer without a leading zero that fits an i64 either way.
-pub(super) fn decimal(digits: &str) -> Option<u64> {
+pub(in crate::manifest) fn decimal(digits: &str) -> Option<u64> {
     let well_formed = !digits.is_empty()
         && digits.len() <= 18
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -61,7 +61,7 @@ pub(super) fn decimal(digits: &str) -> Option<u64> {
 }
 
 /// A quoted scalar that ends on its own line: its text and what follows the closing quote.
-pub(super) fn quoted(text: &str) -> Option<(String, &str)> {
+pub(in crate::manifest) fn quoted(text: &str) -> Option<(String, &str)> {
     let quote = text.as_bytes()[0];
     let body = &text[1..];
     if quote == b'\'' {
