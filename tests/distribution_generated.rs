@@ -74,18 +74,22 @@ fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
         previous = words[cword - 1],
     );
     let output = Command::new("bash").arg("-c").arg(script).output().ok()?;
+    Some(candidates(output, "bash"))
+}
+
+/// A completion run's candidates, one per line; it must have succeeded.
+fn candidates(output: std::process::Output, shell: &str) -> Vec<String> {
     assert!(
         output.status.success(),
-        "{}",
+        "{shell} exited {:?}: {}",
+        output.status.code(),
         String::from_utf8_lossy(&output.stderr)
     );
-    Some(
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect(),
-    )
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -108,15 +112,11 @@ fn fish_complete(line: &str) -> Option<Vec<String>> {
     which::which("fish").ok()?;
     let script = format!("source completions/kubectl-sandbox.fish; complete -C '{line}'");
     let output = Command::new("fish").arg("-c").arg(script).output().ok()?;
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let lines = candidates(output, "fish");
+    // fish prints `candidate<TAB>description`.
     Some(
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
+        lines
+            .iter()
             .map(|line| line.split('\t').next().unwrap_or_default().to_string())
             .collect(),
     )
@@ -155,19 +155,7 @@ fn zsh_complete(line: &str) -> Option<Vec<String>> {
         ])
         .output()
         .ok()?;
-    assert!(
-        output.status.success(),
-        "zsh completion of {line:?} exited {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect(),
-    )
+    Some(candidates(output, "zsh"))
 }
 
 #[test]

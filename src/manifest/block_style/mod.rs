@@ -256,7 +256,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
     if !(after.is_empty() || after.starts_with(' ')) || !is_short_key(text, after) {
         return None;
     }
-    Some((key, strip_comment(after)?))
+    Some((key, strip_comment(after)))
 }
 
 /// YAML limits a key written without `?` to 1024 characters up to its colon (serde-saphyr:
@@ -280,14 +280,11 @@ fn find_value_colon(text: &str) -> Option<usize> {
     None
 }
 
-/// What is left after `key:` once the comment is removed; `None` when something other than
-/// a space separates a value from its comment (the full reader decides those).
-fn strip_comment(after: &str) -> Option<&str> {
+/// What is left after `key:`: the value's text, or nothing when only a comment follows.
+/// (A comment after a value is the value reader's to cut.)
+fn strip_comment(after: &str) -> &str {
     let rest = after.trim_start_matches(' ');
-    if rest.starts_with('#') {
-        return Some("");
-    }
-    Some(rest)
+    if rest.starts_with('#') { "" } else { rest }
 }
 
 /// Characters that give a plain scalar another meaning when they start it.
