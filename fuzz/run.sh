@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets for a set time each, seeded from the committed corpus, and
+# Runs the libFuzzer targets for a set time each, seeded from the committed seeds, and
 # appends what happened to fuzz/RESULTS.md.
 #   fuzz/run.sh [SECONDS_PER_TARGET [TARGET...]]   (default 600 s, every target)
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). The toolchain here is stable, so the
@@ -12,7 +12,8 @@ shift $(( $# > 0 ? 1 : 0 ))
 export RUSTC_BOOTSTRAP=1
 for target in ${@:-$(cargo fuzz list)}; do
   mkdir -p "corpus/$target"
-  cp -n seeds/"$target"/* "corpus/$target/" 2>/dev/null || true
+  # Every target starts from the manifests (seeds/manifest) and its own seeds.
+  cp -n seeds/manifest/* seeds/"$target"/* "corpus/$target/" 2>/dev/null || true
   log=$(mktemp)
   status=0
   cargo fuzz run "$target" --sanitizer none -- \

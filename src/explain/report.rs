@@ -123,7 +123,9 @@ impl Report {
 
     /// Explains every workload among `objects`; counts the rest; keeps `errors` and adds
     /// one for each workload whose template cannot be read. `selector` keeps only objects
-    /// whose labels match (`-l` with `-f`).
+    /// whose labels match (`-l` with `-f`). The tests' shorthand: `explain-pod -f` explains
+    /// each object as it is read (`read_sources_with`) and calls [`Report::from_outcomes`].
+    #[cfg(test)]
     pub fn from_manifests(
         objects: &[ManifestObject],
         errors: Vec<ManifestError>,

@@ -9,23 +9,16 @@
 use serde_json::{Map, Value};
 
 use super::block_style::scalars::{decimal, quoted};
-use super::block_style::{Built, is_printable_allowing_tabs, leaf};
-use super::located::{Children, LineMap, Located};
+use super::block_style::{Built, MAX_DEPTH, MAX_KEY_BYTES, is_printable_allowing_tabs};
+use super::located::{LineMap, Located};
 
-/// Deeper documents go to the full parser, which enforces its own limit (64).
-const MAX_DEPTH: usize = 32;
-/// Larger documents go to the full parser, which enforces its own budgets.
+/// Larger documents go to the full parser, which enforces its own budgets. (A JSON List
+/// from `kubectl get -o json` is one document, so this is larger than block style's.)
 const MAX_BYTES: usize = 64 << 20;
-/// YAML's 1,024-character limit on a key up to its colon, with room to spare (see
-/// `block_style::is_short_key`).
-const MAX_KEY_BYTES: usize = 900;
 
 /// Reads one piece from `split_documents` whose document is JSON. `None`: not JSON, or not
 /// JSON this reader is sure of.
 pub fn read_document(text: &str, first_line: u32) -> Option<Located> {
-    if text.len() > MAX_BYTES || !is_printable_allowing_tabs(text) {
-        return None;
-    }
     let mut cursor = Cursor {
         text,
         pos: 0,
@@ -33,7 +26,11 @@ pub fn read_document(text: &str, first_line: u32) -> Option<Located> {
     };
     cursor.skip_marker_line();
     cursor.skip_space();
+    // Looked at first, so a YAML document costs this reader a few bytes, not a scan.
     if !matches!(cursor.peek(), Some(b'{' | b'[')) {
+        return None;
+    }
+    if text.len() > MAX_BYTES || !is_printable_allowing_tabs(text) {
         return None;
     }
     let (value, lines) = cursor.value(1)?;
@@ -92,8 +89,8 @@ impl Cursor<'_> {
         match self.peek()? {
             b'{' => self.object(depth, line),
             b'[' => self.array(depth, line),
-            b'"' => Some((Value::String(self.string()?), leaf(line))),
-            _ => Some((self.literal()?, leaf(line))),
+            b'"' => Some((Value::String(self.string()?), LineMap::leaf(line))),
+            _ => Some((self.literal()?, LineMap::leaf(line))),
         }
     }
 
@@ -129,11 +126,7 @@ impl Cursor<'_> {
                 }
             }
         }
-        let lines = LineMap {
-            line,
-            children: Children::Fields(fields),
-        };
-        Some((Value::Object(map), lines))
+        Some((Value::Object(map), LineMap::fields(line, fields)))
     }
 
     fn array(&mut self, depth: usize, line: u32) -> Option<Built> {
@@ -153,11 +146,7 @@ impl Cursor<'_> {
                 }
             }
         }
-        let lines = LineMap {
-            line,
-            children: Children::Items(items),
-        };
-        Some((Value::Array(values), lines))
+        Some((Value::Array(values), LineMap::items(line, items)))
     }
 
     /// After an entry: `Some(false)` at a comma, `Some(true)` at `close`, `None` for

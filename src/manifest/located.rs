@@ -3,8 +3,8 @@
 //! line SARIF points at.
 //!
 //! The stream is cut into documents first (`split`), and the documents are read on every
-//! core. Each is read by `block_style` when it is plain block YAML, else by the full
-//! parser: serde-saphyr, whose `Spanned<T>` gives the location of any value it wraps,
+//! core. Each is read by `json_style` or `block_style` when one of them is sure of it,
+//! else by the full parser: serde-saphyr, whose `Spanned<T>` gives the location of any value it wraps,
 //! including map keys, so a small self-describing node type wrapped in `Spanned` at every
 //! level yields both.
 
@@ -22,17 +22,41 @@ use crate::explain::{FieldPath, Segment};
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineMap {
     pub(super) line: u32,
-    pub(super) children: Children,
+    children: Children,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Children {
+enum Children {
     Leaf,
     Items(Vec<LineMap>),
     Fields(Vec<(String, LineMap)>),
 }
 
 impl LineMap {
+    /// A scalar (or null) at `line`.
+    pub(super) fn leaf(line: u32) -> Self {
+        LineMap {
+            line,
+            children: Children::Leaf,
+        }
+    }
+
+    /// A mapping at `line` with its fields in document order.
+    pub(super) fn fields(line: u32, fields: Vec<(String, LineMap)>) -> Self {
+        LineMap {
+            line,
+            children: Children::Fields(fields),
+        }
+    }
+
+    /// A sequence at `line` with its items.
+    pub(super) fn items(line: u32, items: Vec<LineMap>) -> Self {
+        LineMap {
+            line,
+            children: Children::Items(items),
+        }
+    }
+
     /// The line of `path`, or of its longest prefix that exists: a finding about a field
     /// that is missing (no CPU limit) points at its parent.
     pub fn line_of(&self, path: &FieldPath) -> u32 {
@@ -201,13 +225,7 @@ fn narrow(n: u64) -> u32 {
 fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
     let line = |location: &serde_saphyr::Location| narrow(location.line()).saturating_add(offset);
     match node {
-        RawNode::Scalar(value) => (
-            value,
-            LineMap {
-                line: at,
-                children: Children::Leaf,
-            },
-        ),
+        RawNode::Scalar(value) => (value, LineMap::leaf(at)),
         RawNode::Items(items) => {
             let (values, lines) = items
                 .into_iter()
@@ -216,13 +234,7 @@ fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
                     split(item.value, at, offset)
                 })
                 .unzip();
-            (
-                Value::Array(values),
-                LineMap {
-                    line: at,
-                    children: Children::Items(lines),
-                },
-            )
+            (Value::Array(values), LineMap::items(at, lines))
         }
         RawNode::Fields(fields) => {
             let mut map = Map::new();
@@ -232,13 +244,7 @@ fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
                 map.insert(key.value.0.clone(), value);
                 lines.push((key.value.0, value_lines));
             }
-            (
-                Value::Object(map),
-                LineMap {
-                    line: at,
-                    children: Children::Fields(lines),
-                },
-            )
+            (Value::Object(map), LineMap::fields(at, lines))
         }
     }
 }
@@ -270,13 +276,15 @@ fn read_chunk(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
     }
 }
 
-/// A piece's documents as `block_style` or `json_style` reads them; `None` when neither
-/// is sure of them.
+/// A piece's documents as `json_style` or `block_style` reads them; `None` when neither
+/// is sure of them. JSON is tried first: it turns a YAML document down at its first
+/// character, where the block reader would split a JSON document into lines first.
 pub(super) fn read_fast(chunk: &Chunk) -> Option<Vec<Located>> {
-    if let Some(document) = block_style::read_document(chunk.text, chunk.first_line) {
-        return Some(document.into_iter().collect());
+    if let Some(document) = json_style::read_document(chunk.text, chunk.first_line) {
+        return Some(vec![document]);
     }
-    json_style::read_document(chunk.text, chunk.first_line).map(|document| vec![document])
+    block_style::read_document(chunk.text, chunk.first_line)
+        .map(|document| document.into_iter().collect())
 }
 
 /// The full parser, for any YAML: what `block_style` does not read.

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::scalars::{key_text, quoted, resolve_plain};
-use super::{Built, Children, LineMap, is_short_key, leaf};
+use super::{Built, LineMap, is_short_key};
 
 /// Deeper flow collections go to the full parser.
 const MAX_DEPTH: usize = 8;
@@ -26,7 +26,7 @@ pub(super) fn value(rest: &mut &str, line: u32, depth: usize) -> Option<Built> {
         *rest = after;
         return mapping(rest, line, depth);
     }
-    Some((scalar(rest)?, leaf(line)))
+    Some((scalar(rest)?, LineMap::leaf(line)))
 }
 
 fn sequence(rest: &mut &str, line: u32, depth: usize) -> Option<Built> {
@@ -42,11 +42,7 @@ fn sequence(rest: &mut &str, line: u32, depth: usize) -> Option<Built> {
             }
         }
     }
-    let lines = LineMap {
-        line,
-        children: Children::Items(items),
-    };
-    Some((Value::Array(values), lines))
+    Some((Value::Array(values), LineMap::items(line, items)))
 }
 
 fn mapping(rest: &mut &str, line: u32, depth: usize) -> Option<Built> {
@@ -65,11 +61,7 @@ fn mapping(rest: &mut &str, line: u32, depth: usize) -> Option<Built> {
             }
         }
     }
-    let lines = LineMap {
-        line,
-        children: Children::Fields(fields),
-    };
-    Some((Value::Object(map), lines))
+    Some((Value::Object(map), LineMap::fields(line, fields)))
 }
 
 fn skip_spaces(rest: &mut &str) {

@@ -14,11 +14,15 @@ pub(super) mod scalars;
 
 use serde_json::{Map, Value};
 
-use super::located::{Children, LineMap, Located};
+use super::located::{LineMap, Located};
 use scalars::{decimal, key_text, quoted, resolve_plain};
 
 /// Deeper documents go to the full parser, which enforces its own limit (64).
-const MAX_DEPTH: usize = 32;
+pub(super) const MAX_DEPTH: usize = 32;
+/// YAML limits a key written without `?` to 1024 characters up to its colon (serde-saphyr:
+/// `simple_key_max_lookahead`); long ones are the full parser's to judge. Counted in bytes,
+/// never fewer than characters, with room left for the indentation a parser may count.
+pub(super) const MAX_KEY_BYTES: usize = 900;
 /// Larger documents go to the full parser, which enforces its own budgets.
 const MAX_BYTES: usize = 8 << 20;
 
@@ -119,7 +123,7 @@ struct Reader<'a> {
 
 pub(super) type Built = (Value, LineMap);
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// The mapping or sequence whose first line is the current one, at `indent`.
     fn block(&mut self, indent: usize, depth: usize) -> Option<Built> {
         if depth > MAX_DEPTH {
@@ -129,11 +133,18 @@ impl Reader<'_> {
         if is_sequence_entry(line.text) {
             self.sequence(indent, depth)
         } else {
-            self.mapping(indent, depth)
+            self.mapping(indent, depth, None)
         }
     }
 
-    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Built> {
+    /// The mapping at `indent` from the current line; `first` is its first entry when the
+    /// caller has already split it (`- name: x`).
+    fn mapping(
+        &mut self,
+        indent: usize,
+        depth: usize,
+        mut first: Option<(String, &'a str)>,
+    ) -> Option<Built> {
         let at = self.lines[self.pos].number;
         let mut map = Map::new();
         let mut fields = Vec::new();
@@ -144,7 +155,10 @@ impl Reader<'_> {
             if line.indent > indent || is_sequence_entry(line.text) {
                 return None;
             }
-            let (key, rest) = split_key(line.text)?;
+            let (key, rest) = match first.take() {
+                Some(entry) => entry,
+                None => split_key(line.text)?,
+            };
             if map.contains_key(&key) {
                 return None;
             }
@@ -160,13 +174,7 @@ impl Reader<'_> {
             map.insert(key.clone(), value);
             fields.push((key, lines));
         }
-        Some((
-            Value::Object(map),
-            LineMap {
-                line: at,
-                children: Children::Fields(fields),
-            },
-        ))
+        Some((Value::Object(map), LineMap::fields(at, fields)))
     }
 
     /// The value of `key:` with nothing after it: a more indented block, a sequence at the
@@ -177,7 +185,7 @@ impl Reader<'_> {
             Some(next) if next.indent == indent && is_sequence_entry(next.text) => {
                 self.sequence(indent, depth + 1)
             }
-            _ => Some((Value::Null, leaf(key_line))),
+            _ => Some((Value::Null, LineMap::leaf(key_line))),
         }
     }
 
@@ -200,7 +208,7 @@ impl Reader<'_> {
             if rest.is_empty() || is_sequence_entry(rest) {
                 return None;
             }
-            let (value, lines) = if split_key(rest).is_some() {
+            let (value, lines) = if let Some(entry) = split_key(rest) {
                 // `- name: x`: a mapping whose keys line up after the dash.
                 let column = indent + (line.text.len() - rest.len());
                 self.lines[self.pos] = Line {
@@ -208,7 +216,7 @@ impl Reader<'_> {
                     indent: column,
                     text: rest,
                 };
-                self.mapping(column, depth + 1)?
+                self.mapping(column, depth + 1, Some(entry))?
             } else {
                 self.pos += 1;
                 scalar(rest, line.number)?
@@ -216,20 +224,7 @@ impl Reader<'_> {
             values.push(value);
             items.push(lines);
         }
-        Some((
-            Value::Array(values),
-            LineMap {
-                line: at,
-                children: Children::Items(items),
-            },
-        ))
-    }
-}
-
-pub(super) fn leaf(line: u32) -> LineMap {
-    LineMap {
-        line,
-        children: Children::Leaf,
+        Some((Value::Array(values), LineMap::items(at, items)))
     }
 }
 
@@ -259,11 +254,10 @@ fn split_key(text: &str) -> Option<(String, &str)> {
     Some((key, strip_comment(after)))
 }
 
-/// YAML limits a key written without `?` to 1024 characters up to its colon (serde-saphyr:
-/// `simple_key_max_lookahead`); long ones are the full parser's to judge. Counted in bytes,
-/// never fewer than characters, with room left for the indentation a parser may count.
+/// Whether the key that starts `line` and ends before `after_colon` is within
+/// [`MAX_KEY_BYTES`].
 pub(super) fn is_short_key(line: &str, after_colon: &str) -> bool {
-    line.len() - after_colon.len() <= 900
+    line.len() - after_colon.len() <= MAX_KEY_BYTES
 }
 
 /// The colon that ends a plain key: the first `:` followed by a space or the line's end,
@@ -297,7 +291,7 @@ const INDICATORS: &[char] = &[
 fn scalar(text: &str, line: u32) -> Option<Built> {
     if text.starts_with(['"', '\'']) {
         let (value, after) = quoted(text)?;
-        return is_blank_or_comment(after).then(|| (Value::String(value), leaf(line)));
+        return is_blank_or_comment(after).then(|| (Value::String(value), LineMap::leaf(line)));
     }
     if text.starts_with(['[', '{']) {
         let mut rest = text;
@@ -315,7 +309,7 @@ fn scalar(text: &str, line: u32) -> Option<Built> {
     if plain.contains(": ") || plain.ends_with(':') {
         return None;
     }
-    Some((resolve_plain(plain)?, leaf(line)))
+    Some((resolve_plain(plain)?, LineMap::leaf(line)))
 }
 
 fn is_negative_integer(text: &str) -> bool {
