@@ -1,6 +1,6 @@
 //! The policy's CEL, evaluated with a CEL interpreter (the `cel` crate) against the same
-//! manifests explain-pod reads: the policy refuses what explain-pod calls blocking or
-//! unsupported and admits the rest, so the two cannot drift apart.
+//! manifests explain-pod reads: the policy refuses what explain-pod calls blocking and
+//! admits the rest, so the two cannot drift apart.
 //!
 //! The evaluation follows the API server's order: `object` is the request's object and
 //! `namespaceObject` its namespace (marked untrusted unless a test says otherwise); the
@@ -118,7 +118,7 @@ fn explain_blockers(object: &Value) -> BTreeSet<&'static str> {
     explain_blockers_in(object, &untrusted_namespace())
 }
 
-/// The `--strict` rule IDs explain-pod reports as blocking or unsupported for `object`,
+/// The `--strict` rule IDs explain-pod reports as blocking for `object`,
 /// knowing the labels of its namespace as a live run does.
 fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
     let strict: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
@@ -135,7 +135,7 @@ fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static s
     explain::explain(&workload, Some(name), &context)
         .findings
         .into_iter()
-        .filter(|f| matches!(f.effect, Effect::Blocks | Effect::Unsupported))
+        .filter(|f| f.effect == Effect::Blocks)
         .map(|f| f.id)
         .filter(|id| strict.contains(id))
         .collect()
@@ -272,6 +272,63 @@ fn feature_cases() -> Vec<(&'static str, Value, Value)> {
             with(json!({"containers": [c(json!({"volumeDevices": []}))]})),
         ),
         (
+            "EP012",
+            with(
+                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
+            ),
+            with(
+                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
+            ),
+        ),
+        (
+            "EP017",
+            with(json!({"os": {"name": "windows"}})),
+            with(json!({"os": {"name": "linux"}})),
+        ),
+        (
+            "EP017",
+            with(json!({"nodeSelector": {"kubernetes.io/os": "windows"}})),
+            with(json!({"nodeSelector": {"kubernetes.io/os": "linux"}})),
+        ),
+        (
+            "EP017",
+            with(
+                json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows"]}]}]}}}}),
+            ),
+            with(
+                json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows", "linux"]}]}]}}}}),
+            ),
+        ),
+    ]
+}
+
+/// Features that are caveats, not blockers, under the sandbox: the controls that are not
+/// enforced inside it, the uncertain fsGroup and the caution procMount. Each pod uses one;
+/// `--strict` admits it and explain-pod finds nothing blocking (the second pod of each
+/// case is the field's harmless value, kept for symmetry with `feature_cases`).
+fn caveat_cases() -> Vec<(&'static str, Value, Value)> {
+    let c = |extra: Value| {
+        let mut container = json!({"name": "app", "image": "nginx:1.27"});
+        container
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        container
+    };
+    let with = |spec: Value| {
+        let mut base = json!({"runtimeClassName": "gvisor", "containers": [c(json!({}))]});
+        base.as_object_mut()
+            .unwrap()
+            .extend(spec.as_object().unwrap().clone());
+        pod(base)
+    };
+    let annotated = |annotations: Value| {
+        let mut p = with(json!({}));
+        p["metadata"]["annotations"] = annotations;
+        p
+    };
+    vec![
+        (
             "EP007",
             with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
             with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
@@ -326,15 +383,6 @@ fn feature_cases() -> Vec<(&'static str, Value, Value)> {
             ),
         ),
         (
-            "EP012",
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
-            ),
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
-            ),
-        ),
-        (
             "EP013",
             with(json!({"securityContext": {"fsGroup": 2000}})),
             with(json!({"securityContext": {"runAsUser": 1000}})),
@@ -345,6 +393,41 @@ fn feature_cases() -> Vec<(&'static str, Value, Value)> {
             with(json!({"containers": [c(json!({"securityContext": {"procMount": "Default"}}))]})),
         ),
     ]
+}
+
+#[test]
+fn strict_admits_what_only_gives_caveats() {
+    for (rule, using, _) in caveat_cases() {
+        assert_eq!(strict_refusals(&using), BTreeSet::new(), "{rule}: {using}");
+        assert_eq!(explain_blockers(&using), BTreeSet::new(), "{rule}: {using}");
+        let workload = Workload::from_value(&using).unwrap().unwrap();
+        let found = explain::explain(&workload, None, &explain::Context::offline());
+        assert!(found.findings.iter().any(|f| f.id == rule), "{rule}: {using}");
+        assert_ne!(found.verdict, explain::Verdict::Blocked, "{rule}");
+    }
+}
+
+/// A Deployment that follows the "restricted" Pod Security Standard, as charts ship them.
+fn restricted_deployment(volumes: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+            "runtimeClassName": "gvisor",
+            "securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "web", "image": "nginxinc/nginx-unprivileged:1.27",
+                "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+                    "capabilities": {"drop": ["ALL"]}},
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+            "volumes": volumes}}}})
+}
+
+#[test]
+fn strict_admits_a_restricted_profile_pod_and_refuses_a_host_path_one() {
+    let policy = admission_policy(true);
+    let restricted = restricted_deployment(json!([{"name": "data", "emptyDir": {}}]));
+    assert_eq!(refusals(&policy, &restricted).unwrap(), Vec::<String>::new());
+    let host_path = restricted_deployment(json!([{"name": "data", "hostPath": {"path": "/var/data"}}]));
+    assert_eq!(strict_refusals(&host_path), BTreeSet::from(["EP003"]));
+    assert_eq!(explain_blockers(&host_path), BTreeSet::from(["EP003"]));
 }
 
 #[test]

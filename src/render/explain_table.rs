@@ -18,9 +18,9 @@ pub struct TableOptions {
 
 fn paint_effect(palette: Palette, effect: Effect, padded: &str) -> String {
     let tone = match effect {
-        Effect::Blocks | Effect::Unsupported => Tone::Bad,
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => Tone::Caution,
-        Effect::Unavailable => Tone::Note,
+        Effect::Blocks => Tone::Bad,
+        Effect::Uncertain | Effect::VersionDependent | Effect::Caution => Tone::Caution,
+        Effect::NotEnforced | Effect::Unavailable => Tone::Note,
     };
     palette.tone(tone, padded)
 }

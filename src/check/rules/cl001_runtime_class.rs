@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     section: Section::Cluster,
     fact: "RuntimeClass gvisor (node.k8s.io/v1), handler gvisor, made by GKE when a sandbox \
            pool exists (built in on Autopilot); runsc is the handler of self-managed gVisor, \
-           not GKE (gke-sandbox.md, In the cluster)",
+           not GKE (docs/gke-sandbox.md#runtimeclass)",
     evaluate,
 };
 
