@@ -113,21 +113,21 @@ fn node_exporter_is_blocked_by_host_access() {
         has(
             &f,
             "EP004",
-            "unsupported",
+            "blocks",
             "spec.template.spec.hostNetwork",
             16
         ),
         "{f:?}"
     );
     assert!(
-        has(&f, "EP004", "unsupported", "spec.template.spec.hostPID", 17),
+        has(&f, "EP004", "blocks", "spec.template.spec.hostPID", 17),
         "{f:?}"
     );
     assert!(
         has(
             &f,
             "EP003",
-            "unsupported",
+            "blocks",
             "spec.template.spec.volumes[0].hostPath",
             31
         ),
@@ -144,20 +144,20 @@ fn node_exporter_is_blocked_by_host_access() {
 }
 
 #[test]
-fn microservice_fs_group_blocks_and_the_hardening_is_unsupported() {
+fn a_hardened_microservice_is_compatible_with_caveats() {
     let (code, report) = json_of("microservice-deployment.yaml");
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "nothing blocks it");
     assert_eq!(report["schema"], "kubectl-sandbox.dev/explain/v1");
     let object = &report["objects"][0];
     assert_eq!(object["kind"], "Deployment");
     assert_eq!(object["namespace"], "shop");
-    assert_eq!(object["verdict"], "blocked");
+    assert_eq!(object["verdict"], "compatible-with-caveats");
     let f = findings(&report);
     assert!(
         has(
             &f,
             "EP013",
-            "blocks",
+            "uncertain",
             "spec.template.spec.securityContext.fsGroup",
             20
         ),
@@ -167,7 +167,7 @@ fn microservice_fs_group_blocks_and_the_hardening_is_unsupported() {
         has(
             &f,
             "EP007",
-            "unsupported",
+            "not-enforced",
             "spec.template.spec.securityContext.seccompProfile",
             21
         ),
@@ -177,23 +177,27 @@ fn microservice_fs_group_blocks_and_the_hardening_is_unsupported() {
         has(
             &f,
             "EP011",
-            "unsupported",
+            "not-enforced",
             "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
             29
         ),
         "{f:?}"
     );
-    // Only FSGroup is known to be rejected at admission.
-    assert_eq!(f.iter().filter(|f| f.1 == "blocks").count(), 1);
+    assert!(!f.iter().any(|f| f.1 == "blocks"), "{f:?}");
     let fs_group = &object["findings"][0];
     assert!(
         fs_group["fact"]
             .as_str()
             .unwrap()
-            .contains("gke-sandbox.md")
+            .contains("docs/gke-sandbox.md#fsgroup")
     );
-    assert!(!fs_group["fix"].as_str().unwrap().is_empty());
-    assert_eq!(report["summary"]["blocked"], 1);
+    assert!(
+        fs_group["fix"]
+            .as_str()
+            .unwrap()
+            .contains("server-side dry run")
+    );
+    assert_eq!(report["summary"]["blocked"], 0);
 }
 
 #[test]
@@ -230,7 +234,7 @@ fn istio_injected_pod_is_blocked() {
     assert_eq!(code, 1);
     let f = findings(&report);
     assert!(
-        has(&f, "EP002", "unsupported", "spec.containers[1].name", 23),
+        has(&f, "EP002", "blocks", "spec.containers[1].name", 23),
         "{f:?}"
     );
     assert!(

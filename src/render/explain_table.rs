@@ -48,7 +48,7 @@ fn title(object: &ObjectReport) -> String {
     title
 }
 
-/// Counts per effect in the order of severity: `1 blocks, 2 unsupported`.
+/// Counts per effect in the order of severity: `1 blocks, 2 not-enforced`.
 fn effect_counts(object: &ObjectReport) -> String {
     let mut counts: Vec<(Effect, usize)> = Vec::new();
     for finding in &object.findings {
@@ -290,11 +290,11 @@ mod tests {
         assert!(text.contains("ID     EFFECT"), "{text}");
         assert!(
             text.contains(
-                "EP005  unsupported            6  spec.containers[0].securityContext.privileged"
+                "EP005  blocks                 6  spec.containers[0].securityContext.privileged"
             ),
             "{text}"
         );
-        assert!(text.contains("VERDICT: blocked (1 unsupported)"), "{text}");
+        assert!(text.contains("VERDICT: blocked (1 blocks)"), "{text}");
         assert_eq!(text.matches("EP090").count(), 1, "universal caveats once");
         assert!(
             text.ends_with(
