@@ -200,6 +200,71 @@ fn a_hardened_microservice_is_compatible_with_caveats() {
     assert_eq!(report["summary"]["blocked"], 0);
 }
 
+/// The verdicts of manifests shaped like what teams deploy: hardened workloads (the
+/// "restricted" Pod Security Standard, chart-rendered controllers) run sandboxed with
+/// caveats; collectors that read the node's files are blocked.
+#[test]
+fn real_world_manifests_get_truthful_verdicts() {
+    for (file, verdict, code) in [
+        ("restricted-deployment.yaml", "compatible-with-caveats", 0),
+        ("dashboard-chart.yaml", "compatible-with-caveats", 0),
+        ("descheduler-cronjob.yaml", "compatible-with-caveats", 0),
+        ("node-exporter-daemonset.yaml", "blocked", 1),
+        ("fluent-bit-daemonset.yaml", "blocked", 1),
+    ] {
+        let (exit, report) = json_of(file);
+        assert_eq!(exit, code, "{file}");
+        assert_eq!(report["objects"][0]["verdict"], verdict, "{file}");
+        for finding in report["objects"][0]["findings"].as_array().unwrap() {
+            let effect = finding["effect"].as_str().unwrap();
+            let fix = finding["fix"].as_str().unwrap();
+            if effect == "not-enforced" && ["EP007", "EP011"].contains(&finding["id"].as_str().unwrap()) {
+                assert!(fix.starts_with("keep "), "{file}: {fix}");
+            }
+        }
+    }
+    let (_, descheduler) = json_of("descheduler-cronjob.yaml");
+    let ids: Vec<&str> = descheduler["objects"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["EP007", "EP007", "EP011"],
+        "the legacy annotation is read; no limits at all loses nothing"
+    );
+}
+
+#[test]
+fn sarif_levels_follow_the_effects() {
+    let out = explain(&[
+        "-f",
+        &file_arg("restricted-deployment.yaml"),
+        "-f",
+        &file_arg("fluent-bit-daemonset.yaml"),
+        "-o",
+        "sarif",
+    ]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let levels: Vec<(&str, &str)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("EP007", "note"),
+            ("EP011", "note"),
+            ("EP003", "error"),
+            ("EP003", "error")
+        ]
+    );
+}
+
 #[test]
 fn gpu_job_depends_on_the_unknown_version() {
     let (code, report) = json_of("gpu-job.yaml");
@@ -344,7 +409,7 @@ fn a_broken_file_is_reported_with_file_and_line_and_the_others_are_explained() {
     let out = explain(&["-f", &dir.display().to_string(), "-o", "json"]);
     assert_eq!(out.status.code(), Some(2), "bad input wins over findings");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["objects"].as_array().unwrap().len(), 8);
+    assert_eq!(report["objects"].as_array().unwrap().len(), 12);
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
     assert!(errors[0]["file"].as_str().unwrap().ends_with("broken.yaml"));

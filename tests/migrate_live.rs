@@ -316,6 +316,19 @@ fn bare_pods_are_reported_with_advice_and_nothing_is_written() {
 }
 
 #[test]
+fn a_bare_pod_already_under_gvisor_is_done_and_exits_0() {
+    let rig = rig();
+    let mut pod = testkit::fake_apiserver::objects::pod("shop", "sandboxed");
+    pod["spec"]["runtimeClassName"] = json!("gvisor");
+    rig.api.insert(pod);
+    let (report, code) = rig.json(&["pod/sandboxed", "-n", "shop"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["workloads"][0]["action"], "already-done");
+    assert_eq!(report["summary"]["bare_pod"], 0);
+    assert_eq!(rig.writes(), []);
+}
+
+#[test]
 fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/manifests/nginx-deployment.yaml");

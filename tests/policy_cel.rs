@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 
 const FIXTURES: &[&str] = &[
     "cronjob-privileged-init.yaml",
+    "dashboard-chart.yaml",
+    "descheduler-cronjob.yaml",
+    "fluent-bit-daemonset.yaml",
     "gpu-job.yaml",
     "istio-pod.yaml",
     "microservice-deployment.yaml",
@@ -29,6 +32,7 @@ const FIXTURES: &[&str] = &[
     "nginx-deployment.yaml",
     "node-exporter-daemonset.yaml",
     "redis-statefulset.json",
+    "restricted-deployment.yaml",
 ];
 
 fn admission_policy(strict: bool) -> ValidatingAdmissionPolicy {
@@ -211,6 +215,7 @@ fn strict_refuses_exactly_what_explain_pod_reports_on_the_fixtures() {
     }
     // The fixtures exercise the strict rules, not only the easy "nothing found" side.
     assert!(refused_somewhere.contains("EP005"), "{refused_somewhere:?}");
+    assert!(refused_somewhere.contains("EP003"), "{refused_somewhere:?}");
 }
 
 /// One pod per `--strict` rule that uses the feature, and one that names the field with
