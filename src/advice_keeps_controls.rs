@@ -124,8 +124,7 @@ fn no_explain_rule_advises_weakening_a_control() {
             }
         }
     }
-    let every: std::collections::BTreeSet<_> =
-        explain::rules::ALL.iter().map(|r| r.id).collect();
+    let every: std::collections::BTreeSet<_> = explain::rules::ALL.iter().map(|r| r.id).collect();
     assert_eq!(fired, every, "every rule's advice was walked");
 }
 
@@ -135,7 +134,9 @@ fn check_snapshots() -> Vec<ClusterSnapshot> {
     let mut runsc = snapshot();
     runsc.runtime_classes = Part::Known(vec![runtime_class("gvisor", "runsc")]);
     let mut no_sandbox_pool = snapshot();
-    fixtures::gke_mut(&mut no_sandbox_pool).node_pools.truncate(1);
+    fixtures::gke_mut(&mut no_sandbox_pool)
+        .node_pools
+        .truncate(1);
     no_sandbox_pool.nodes = Part::Known(vec![]);
     let mut autopilot = snapshot();
     autopilot.gke = Part::Known(fixtures::autopilot("1.26.1-gke.100"));
@@ -147,7 +148,14 @@ fn check_snapshots() -> Vec<ClusterSnapshot> {
         &[("kubectl-sandbox.dev/untrusted", "true")],
     )]);
     unknown.pods = Part::Known(vec![fixtures::pod("tenant", "p", None)]);
-    vec![snapshot(), no_classes, runsc, no_sandbox_pool, autopilot, unknown]
+    vec![
+        snapshot(),
+        no_classes,
+        runsc,
+        no_sandbox_pool,
+        autopilot,
+        unknown,
+    ]
 }
 
 #[test]

@@ -110,13 +110,7 @@ fn node_exporter_is_blocked_by_host_access() {
     assert_eq!(report["objects"][0]["verdict"], "blocked");
     let f = findings(&report);
     assert!(
-        has(
-            &f,
-            "EP004",
-            "blocks",
-            "spec.template.spec.hostNetwork",
-            16
-        ),
+        has(&f, "EP004", "blocks", "spec.template.spec.hostNetwork", 16),
         "{f:?}"
     );
     assert!(
@@ -218,7 +212,9 @@ fn real_world_manifests_get_truthful_verdicts() {
         for finding in report["objects"][0]["findings"].as_array().unwrap() {
             let effect = finding["effect"].as_str().unwrap();
             let fix = finding["fix"].as_str().unwrap();
-            if effect == "not-enforced" && ["EP007", "EP011"].contains(&finding["id"].as_str().unwrap()) {
+            if effect == "not-enforced"
+                && ["EP007", "EP011"].contains(&finding["id"].as_str().unwrap())
+            {
                 assert!(fix.starts_with("keep "), "{file}: {fix}");
             }
         }

@@ -606,7 +606,11 @@ fn hardened_workloads_are_migrated_with_caveats_and_collectors_skipped() {
         .collect();
     assert_eq!(
         actions,
-        [("web", "migrate"), ("descheduler", "migrate"), ("fluent-bit", "skip")]
+        [
+            ("web", "migrate"),
+            ("descheduler", "migrate"),
+            ("fluent-bit", "skip")
+        ]
     );
     let web = &report["workloads"][0];
     assert_eq!(web["caveats"][0]["id"], "EP007");

@@ -407,7 +407,10 @@ fn strict_admits_what_only_gives_caveats() {
         assert_eq!(explain_blockers(&using), BTreeSet::new(), "{rule}: {using}");
         let workload = Workload::from_value(&using).unwrap().unwrap();
         let found = explain::explain(&workload, None, &explain::Context::offline());
-        assert!(found.findings.iter().any(|f| f.id == rule), "{rule}: {using}");
+        assert!(
+            found.findings.iter().any(|f| f.id == rule),
+            "{rule}: {using}"
+        );
         assert_ne!(found.verdict, explain::Verdict::Blocked, "{rule}");
     }
 }
@@ -429,8 +432,12 @@ fn restricted_deployment(volumes: Value) -> Value {
 fn strict_admits_a_restricted_profile_pod_and_refuses_a_host_path_one() {
     let policy = admission_policy(true);
     let restricted = restricted_deployment(json!([{"name": "data", "emptyDir": {}}]));
-    assert_eq!(refusals(&policy, &restricted).unwrap(), Vec::<String>::new());
-    let host_path = restricted_deployment(json!([{"name": "data", "hostPath": {"path": "/var/data"}}]));
+    assert_eq!(
+        refusals(&policy, &restricted).unwrap(),
+        Vec::<String>::new()
+    );
+    let host_path =
+        restricted_deployment(json!([{"name": "data", "hostPath": {"path": "/var/data"}}]));
     assert_eq!(strict_refusals(&host_path), BTreeSet::from(["EP003"]));
     assert_eq!(explain_blockers(&host_path), BTreeSet::from(["EP003"]));
 }

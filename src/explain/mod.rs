@@ -122,7 +122,12 @@ mod tests {
         );
         let explanation = explain(&uncertain, None, &Context::offline());
         assert_eq!(explanation.verdict, Verdict::CompatibleWithCaveats);
-        assert!(explanation.findings.iter().any(|f| f.effect == Effect::Uncertain));
+        assert!(
+            explanation
+                .findings
+                .iter()
+                .any(|f| f.effect == Effect::Uncertain)
+        );
     }
 
     #[test]

@@ -7,9 +7,7 @@ use serde_json::{Value, json};
 
 use super::merge::{merge_patch, patch_of};
 use super::pins::pin_removals;
-use crate::explain::{
-    Context, FieldPath, Finding, Workload, WorkloadError, WorkloadKind, explain,
-};
+use crate::explain::{Context, FieldPath, Finding, Workload, WorkloadError, WorkloadKind, explain};
 use crate::snapshot::{GVISOR_HANDLER, GVISOR_RUNTIME_CLASS};
 
 /// One field the migration sets or removes. `before` absent: the field is new; `after`

@@ -113,7 +113,11 @@ mod tests {
         for handler in ["runsc", "kata"] {
             let out = with_classes(vec![runtime_class("gvisor", handler)]);
             assert_eq!(statuses(&out), [Status::Fail], "{handler}");
-            assert!(out[0].message.contains("fails to start"), "{}", out[0].message);
+            assert!(
+                out[0].message.contains("fails to start"),
+                "{}",
+                out[0].message
+            );
         }
     }
 

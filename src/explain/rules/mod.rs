@@ -15,9 +15,9 @@ mod scheduling;
 mod seccomp;
 mod security_modules;
 mod sysctls;
-mod windows;
 #[cfg(test)]
 pub(crate) mod testing;
+mod windows;
 
 use super::{Context, Hit, Subject};
 

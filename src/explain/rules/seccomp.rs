@@ -124,7 +124,11 @@ mod tests {
                 r#"spec.template.metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"]"#,
             ]
         );
-        assert!(hits[0].message.contains("container `app`"), "{}", hits[0].message);
+        assert!(
+            hits[0].message.contains("container `app`"),
+            "{}",
+            hits[0].message
+        );
         assert!(hits[1].message.contains("`runtime/default`"));
     }
 }

@@ -44,7 +44,10 @@ fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
         hits.push(Hit::new(
             Effect::NotEnforced,
             subject.pod_security_field("appArmorProfile"),
-            format!("the pod asks for AppArmor profile `{}`: not applied inside the sandbox", profile.type_),
+            format!(
+                "the pod asks for AppArmor profile `{}`: not applied inside the sandbox",
+                profile.type_
+            ),
             fix,
         ));
     }
@@ -103,7 +106,10 @@ fn selinux(subject: &Subject, _: &Context) -> Vec<Hit> {
             hits.push(Hit::new(
                 Effect::NotEnforced,
                 Subject::security_field(&c, "seLinuxOptions"),
-                format!("container `{}` sets SELinux options: not applied inside the sandbox", c.name),
+                format!(
+                    "container `{}` sets SELinux options: not applied inside the sandbox",
+                    c.name
+                ),
                 fix,
             ));
         }

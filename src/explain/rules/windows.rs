@@ -16,11 +16,17 @@ pub const WINDOWS_PODS: Rule = Rule {
     evaluate: windows,
 };
 
-const FIX: &str = "keep Windows workloads on ordinary Windows nodes; only Linux pods can be sandboxed";
+const FIX: &str =
+    "keep Windows workloads on ordinary Windows nodes; only Linux pods can be sandboxed";
 
 fn windows(subject: &Subject, _: &Context) -> Vec<Hit> {
     let mut found: Vec<(FieldPath, String)> = Vec::new();
-    if subject.spec.os.as_ref().is_some_and(|os| os.name == WINDOWS) {
+    if subject
+        .spec
+        .os
+        .as_ref()
+        .is_some_and(|os| os.name == WINDOWS)
+    {
         found.push((
             subject.field("os").key("name"),
             "the pod declares spec.os.name: windows".into(),
@@ -64,12 +70,12 @@ fn windows_only_affinity(subject: &Subject) -> Vec<(FieldPath, String)> {
                     && expr.operator == "In"
                     && !values.is_empty()
                     && values.iter().all(|v| v == WINDOWS))
-                    .then(|| {
-                        (
-                            path.clone(),
-                            format!("the pod's node affinity requires `{OS_LABEL} In [windows]`"),
-                        )
-                    })
+                .then(|| {
+                    (
+                        path.clone(),
+                        format!("the pod's node affinity requires `{OS_LABEL} In [windows]`"),
+                    )
+                })
             })
         })
         .collect();
@@ -88,7 +94,9 @@ mod tests {
     fn os_name_and_node_selector_block() {
         let hits = run(
             &WINDOWS_PODS,
-            &pod("  os: {name: windows}\n  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: c}]\n"),
+            &pod(
+                "  os: {name: windows}\n  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: c}]\n",
+            ),
         );
         assert_eq!(
             paths(&hits),
@@ -104,7 +112,9 @@ mod tests {
         );
         assert_eq!(
             paths(&run(&WINDOWS_PODS, &only)),
-            ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]"]
+            [
+                "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]"
+            ]
         );
         let either = pod(
             "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows, linux]}]}]}}}\n  containers: [{name: c}]\n",
