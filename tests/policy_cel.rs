@@ -218,89 +218,106 @@ fn strict_refuses_exactly_what_explain_pod_reports_on_the_fixtures() {
     assert!(refused_somewhere.contains("EP003"), "{refused_somewhere:?}");
 }
 
+/// A container named `app` with `extra` fields.
+fn container(extra: Value) -> Value {
+    let mut container = json!({"name": "app", "image": "nginx:1.27"});
+    container
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    container
+}
+
+/// A sandboxed Pod with one `app` container, and `spec` fields on top.
+fn pod_with(spec: Value) -> Value {
+    let mut base = json!({"runtimeClassName": "gvisor", "containers": [container(json!({}))]});
+    base.as_object_mut()
+        .unwrap()
+        .extend(spec.as_object().unwrap().clone());
+    pod(base)
+}
+
+fn annotated_pod(annotations: Value) -> Value {
+    let mut p = pod_with(json!({}));
+    p["metadata"]["annotations"] = annotations;
+    p
+}
+
 /// One pod per `--strict` rule that uses the feature, and one that names the field with
 /// its harmless value: CEL and explain-pod agree on both.
 fn feature_cases() -> Vec<(&'static str, Value, Value)> {
-    let c = |extra: Value| {
-        let mut container = json!({"name": "app", "image": "nginx:1.27"});
-        container
-            .as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        container
-    };
-    let with = |spec: Value| {
-        let mut base = json!({"runtimeClassName": "gvisor", "containers": [c(json!({}))]});
-        base.as_object_mut()
-            .unwrap()
-            .extend(spec.as_object().unwrap().clone());
-        pod(base)
-    };
-    let annotated = |annotations: Value| {
-        let mut p = with(json!({}));
-        p["metadata"]["annotations"] = annotations;
-        p
-    };
     vec![
         (
             "EP002",
-            with(json!({"containers": [c(json!({})), {"name": "istio-proxy"}]})),
-            with(json!({"containers": [c(json!({})), {"name": "proxy"}]})),
+            pod_with(json!({"containers": [container(json!({})), {"name": "istio-proxy"}]})),
+            pod_with(json!({"containers": [container(json!({})), {"name": "proxy"}]})),
         ),
         (
             "EP002",
-            annotated(json!({"sidecar.istio.io/status": "{}"})),
-            annotated(json!({"sidecar.istio.io/inject": "false"})),
+            annotated_pod(json!({"sidecar.istio.io/status": "{}"})),
+            annotated_pod(json!({"sidecar.istio.io/inject": "false"})),
         ),
         (
             "EP003",
-            with(json!({"volumes": [{"name": "h", "hostPath": {"path": "/"}}]})),
-            with(json!({"volumes": [{"name": "e", "emptyDir": {}}]})),
+            pod_with(json!({"volumes": [{"name": "h", "hostPath": {"path": "/"}}]})),
+            pod_with(json!({"volumes": [{"name": "e", "emptyDir": {}}]})),
         ),
         (
             "EP004",
-            with(json!({"hostNetwork": true})),
-            with(json!({"hostNetwork": false, "hostPID": false, "hostIPC": false})),
+            pod_with(json!({"hostNetwork": true})),
+            pod_with(json!({"hostNetwork": false, "hostPID": false, "hostIPC": false})),
         ),
-        ("EP004", with(json!({"hostPID": true})), with(json!({}))),
-        ("EP004", with(json!({"hostIPC": true})), with(json!({}))),
+        (
+            "EP004",
+            pod_with(json!({"hostPID": true})),
+            pod_with(json!({})),
+        ),
+        (
+            "EP004",
+            pod_with(json!({"hostIPC": true})),
+            pod_with(json!({})),
+        ),
         (
             "EP005",
-            with(json!({"initContainers": [c(json!({"securityContext": {"privileged": true}}))]})),
-            with(json!({"containers": [c(json!({"securityContext": {"privileged": false}}))]})),
+            pod_with(
+                json!({"initContainers": [container(json!({"securityContext": {"privileged": true}}))]}),
+            ),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"privileged": false}}))]}),
+            ),
         ),
         (
             "EP006",
-            with(
-                json!({"containers": [c(json!({"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}))]}),
             ),
-            with(json!({"containers": [c(json!({"volumeDevices": []}))]})),
+            pod_with(json!({"containers": [container(json!({"volumeDevices": []}))]})),
         ),
         (
             "EP012",
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
             ),
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
             ),
         ),
         (
             "EP017",
-            with(json!({"os": {"name": "windows"}})),
-            with(json!({"os": {"name": "linux"}})),
+            pod_with(json!({"os": {"name": "windows"}})),
+            pod_with(json!({"os": {"name": "linux"}})),
         ),
         (
             "EP017",
-            with(json!({"nodeSelector": {"kubernetes.io/os": "windows"}})),
-            with(json!({"nodeSelector": {"kubernetes.io/os": "linux"}})),
+            pod_with(json!({"nodeSelector": {"kubernetes.io/os": "windows"}})),
+            pod_with(json!({"nodeSelector": {"kubernetes.io/os": "linux"}})),
         ),
         (
             "EP017",
-            with(
+            pod_with(
                 json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows"]}]}]}}}}),
             ),
-            with(
+            pod_with(
                 json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows", "linux"]}]}]}}}}),
             ),
         ),
@@ -309,102 +326,94 @@ fn feature_cases() -> Vec<(&'static str, Value, Value)> {
 
 /// Features that are caveats, not blockers, under the sandbox: the controls that are not
 /// enforced inside it, the uncertain fsGroup and the caution procMount. Each pod uses one;
-/// `--strict` admits it and explain-pod finds nothing blocking (the second pod of each
-/// case is the field's harmless value, kept for symmetry with `feature_cases`).
+/// `--strict` admits it and explain-pod finds nothing blocking, as with the field's harmless
+/// value (the second pod).
 fn caveat_cases() -> Vec<(&'static str, Value, Value)> {
-    let c = |extra: Value| {
-        let mut container = json!({"name": "app", "image": "nginx:1.27"});
-        container
-            .as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        container
-    };
-    let with = |spec: Value| {
-        let mut base = json!({"runtimeClassName": "gvisor", "containers": [c(json!({}))]});
-        base.as_object_mut()
-            .unwrap()
-            .extend(spec.as_object().unwrap().clone());
-        pod(base)
-    };
-    let annotated = |annotations: Value| {
-        let mut p = with(json!({}));
-        p["metadata"]["annotations"] = annotations;
-        p
-    };
     vec![
         (
             "EP007",
-            with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
-            with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
+            pod_with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
+            pod_with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
         ),
         (
             "EP007",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}}))]}),
             ),
-            with(json!({"containers": [c(json!({"securityContext": {}}))]})),
+            pod_with(json!({"containers": [container(json!({"securityContext": {}}))]})),
         ),
         (
             "EP008",
-            annotated(
+            annotated_pod(
                 json!({"container.apparmor.security.beta.kubernetes.io/app": "runtime/default"}),
             ),
-            annotated(json!({"container.apparmor.security.beta.kubernetes.io/app": "unconfined"})),
+            annotated_pod(
+                json!({"container.apparmor.security.beta.kubernetes.io/app": "unconfined"}),
+            ),
         ),
         (
             "EP008",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}))]}),
             ),
-            with(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
+            pod_with(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
         ),
         (
             "EP009",
-            with(json!({"securityContext": {"seLinuxOptions": {"level": "s0:c1"}}})),
-            with(json!({"securityContext": {"seLinuxOptions": {}}})),
+            pod_with(json!({"securityContext": {"seLinuxOptions": {"level": "s0:c1"}}})),
+            pod_with(json!({"securityContext": {"seLinuxOptions": {}}})),
         ),
         (
             "EP009",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}))]}),
             ),
-            with(json!({})),
+            pod_with(json!({})),
         ),
         (
             "EP010",
-            with(
+            pod_with(
                 json!({"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]}}),
             ),
-            with(json!({"securityContext": {"sysctls": []}})),
+            pod_with(json!({"securityContext": {"sysctls": []}})),
         ),
         (
             "EP011",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": false}}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"allowPrivilegeEscalation": false}}))]}),
             ),
-            with(
-                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": true}}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"allowPrivilegeEscalation": true}}))]}),
             ),
         ),
         (
             "EP013",
-            with(json!({"securityContext": {"fsGroup": 2000}})),
-            with(json!({"securityContext": {"runAsUser": 1000}})),
+            pod_with(json!({"securityContext": {"fsGroup": 2000}})),
+            pod_with(json!({"securityContext": {"runAsUser": 1000}})),
         ),
         (
             "EP014",
-            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Unmasked"}}))]})),
-            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Default"}}))]})),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"procMount": "Unmasked"}}))]}),
+            ),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"procMount": "Default"}}))]}),
+            ),
         ),
     ]
 }
 
 #[test]
 fn strict_admits_what_only_gives_caveats() {
-    for (rule, using, _) in caveat_cases() {
-        assert_eq!(strict_refusals(&using), BTreeSet::new(), "{rule}: {using}");
-        assert_eq!(explain_blockers(&using), BTreeSet::new(), "{rule}: {using}");
+    for (rule, using, harmless) in caveat_cases() {
+        for object in [&using, &harmless] {
+            assert_eq!(strict_refusals(object), BTreeSet::new(), "{rule}: {object}");
+            assert_eq!(
+                explain_blockers(object),
+                BTreeSet::new(),
+                "{rule}: {object}"
+            );
+        }
         let workload = Workload::from_value(&using).unwrap().unwrap();
         let found = explain::explain(&workload, None, &explain::Context::offline());
         assert!(
