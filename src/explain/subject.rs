@@ -147,6 +147,38 @@ impl<'a> Subject<'a> {
             .collect()
     }
 
+    /// Required node-affinity terms are ORed: the pod is kept off some nodes only when every
+    /// term rules them out. The first expression of each term that `rules_out` accepts, when
+    /// every term has one; empty when a term leaves the nodes open (or there is no term).
+    pub fn every_required_term(
+        &self,
+        rules_out: impl Fn(&NodeSelectorRequirement) -> bool,
+    ) -> Vec<(FieldPath, &'a NodeSelectorRequirement)> {
+        let terms = self
+            .spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .map_or(0, |required| required.node_selector_terms.len());
+        let expressions = self.required_node_expressions();
+        let found: Vec<(FieldPath, &NodeSelectorRequirement)> = (0..terms)
+            .filter_map(|term| {
+                expressions
+                    .iter()
+                    .find(|(t, _, expr)| *t == term && rules_out(expr))
+                    .map(|(_, path, expr)| (path.clone(), *expr))
+            })
+            .collect();
+        if terms == 0 || found.len() < terms {
+            return Vec::new();
+        }
+        found
+    }
+
     /// The pod's `nodeSelector` entries.
     pub fn node_selector(&self) -> impl Iterator<Item = (&'a String, &'a String)> {
         self.spec.node_selector.iter().flatten()

@@ -45,48 +45,33 @@ fn runtime_class_scheduling(subject: &Subject, context: &Context) -> Vec<Hit> {
     hits
 }
 
-/// Whether a requirement on the sandbox label rules sandbox nodes out.
-fn excludes_sandbox(expr: &NodeSelectorRequirement, key: &str, wanted: &str) -> bool {
+/// Whether a requirement on a sandbox label, whose sandbox nodes carry `wanted`, rules
+/// them out.
+fn excludes_sandbox(expr: &NodeSelectorRequirement, wanted: &str) -> bool {
     let values = expr.values.as_deref().unwrap_or_default();
-    expr.key == key
-        && match expr.operator.as_str() {
-            "In" => !values.iter().any(|v| v == wanted),
-            "NotIn" => values.iter().any(|v| v == wanted),
-            "DoesNotExist" => true,
-            _ => false,
-        }
+    match expr.operator.as_str() {
+        "In" => !values.iter().any(|v| v == wanted),
+        "NotIn" => values.iter().any(|v| v == wanted),
+        "DoesNotExist" => true,
+        _ => false,
+    }
 }
 
-/// Required node affinity terms are ORed: the pod is unschedulable on sandbox nodes only
-/// when every term rules them out. One hit per term, at the expression that does.
+/// One hit per required node-affinity term, at the expression that rules sandbox nodes
+/// out, when every term does (terms are ORed).
 fn affinity_conflicts(
     subject: &Subject,
     sandbox: &std::collections::BTreeMap<String, String>,
 ) -> Vec<Hit> {
-    let expressions = subject.required_node_expressions();
-    let Some(terms) = expressions.iter().map(|(t, _, _)| t + 1).max() else {
-        return Vec::new();
-    };
-    let conflicts: Vec<(usize, FieldPath, String)> = (0..terms)
-        .filter_map(|term| {
-            expressions.iter().find_map(|(t, path, expr)| {
-                let (key, wanted) = sandbox.iter().find(|(k, _)| **k == expr.key)?;
-                (*t == term && excludes_sandbox(expr, key, wanted)).then(|| {
-                    (
-                        term,
-                        path.clone(),
-                        format!("{} {}", expr.key, expr.operator),
-                    )
-                })
-            })
+    subject
+        .every_required_term(|expr| {
+            sandbox
+                .get(&expr.key)
+                .is_some_and(|wanted| excludes_sandbox(expr, wanted))
         })
-        .collect();
-    if conflicts.len() < terms {
-        return Vec::new();
-    }
-    conflicts
         .into_iter()
-        .map(|(_, path, what)| {
+        .map(|(path, expr)| {
+            let what = format!("{} {}", expr.key, expr.operator);
             Hit::new(
                 Effect::Blocks,
                 path,

@@ -54,35 +54,25 @@ fn windows(subject: &Subject, _: &Context) -> Vec<Hit> {
         .collect()
 }
 
-/// Required node-affinity terms are ORed: the pod is Windows-only when every term has an
-/// expression `kubernetes.io/os In [windows]` (and no other value). One hit per term.
+/// The pod is Windows-only when every required node-affinity term (they are ORed) has an
+/// expression `kubernetes.io/os In [windows]` with no other value. One hit per term.
 fn windows_only_affinity(subject: &Subject) -> Vec<(FieldPath, String)> {
-    let expressions = subject.required_node_expressions();
-    let Some(terms) = expressions.iter().map(|(t, _, _)| t + 1).max() else {
-        return Vec::new();
-    };
-    let windows_terms: Vec<(FieldPath, String)> = (0..terms)
-        .filter_map(|term| {
-            expressions.iter().find_map(|(t, path, expr)| {
-                let values = expr.values.as_deref().unwrap_or_default();
-                (*t == term
-                    && expr.key == OS_LABEL
-                    && expr.operator == "In"
-                    && !values.is_empty()
-                    && values.iter().all(|v| v == WINDOWS))
-                .then(|| {
-                    (
-                        path.clone(),
-                        format!("the pod's node affinity requires `{OS_LABEL} In [windows]`"),
-                    )
-                })
-            })
+    subject
+        .every_required_term(|expr| {
+            let values = expr.values.as_deref().unwrap_or_default();
+            expr.key == OS_LABEL
+                && expr.operator == "In"
+                && !values.is_empty()
+                && values.iter().all(|v| v == WINDOWS)
         })
-        .collect();
-    if windows_terms.len() < terms {
-        return Vec::new();
-    }
-    windows_terms
+        .into_iter()
+        .map(|(path, _)| {
+            (
+                path,
+                format!("the pod's node affinity requires `{OS_LABEL} In [windows]`"),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -124,6 +114,13 @@ mod tests {
             "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]}, {matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]}]}}}\n  containers: [{name: c}]\n",
         );
         assert!(run(&WINDOWS_PODS, &one_of_two).is_empty());
+        let or_a_named_node = pod(
+            "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]}, {matchFields: [{key: metadata.name, operator: In, values: [n1]}]}]}}}\n  containers: [{name: c}]\n",
+        );
+        assert!(
+            run(&WINDOWS_PODS, &or_a_named_node).is_empty(),
+            "a term without expressions leaves other nodes open"
+        );
     }
 
     #[test]
