@@ -227,3 +227,48 @@ fn summary(report: &Report) -> String {
     };
     format!("{counts}; {tail}; exit {}", report.exit_code)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::explain::Context;
+    use crate::migrate::plan;
+    use crate::migrate::report::WorkloadReport;
+
+    fn plan_table(object: serde_json::Value) -> String {
+        let planned = plan(&object, None, &Context::offline(), false)
+            .unwrap()
+            .unwrap();
+        let mut report = Report::new(Mode::Plan);
+        report.workloads.push(WorkloadReport::new(planned));
+        report.finish();
+        render(&report, Palette::PLAIN)
+    }
+
+    #[test]
+    fn already_done_still_shows_its_blockers_and_caveats() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "agent"},
+            "spec": {"template": {"spec": {"runtimeClassName": "gvisor", "hostPID": true,
+                "securityContext": {"fsGroup": 1000}, "containers": [{"name": "c"}]}}}}));
+        assert!(text.contains("already done   deployment/agent"), "{text}");
+        assert!(
+            text.contains("EP004 blocks: the pod uses the host's process namespace"),
+            "{text}"
+        );
+        assert!(text.contains("caveat EP013 uncertain"), "{text}");
+    }
+
+    #[test]
+    fn a_migration_says_which_pods_are_replaced() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "db"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}));
+        assert!(
+            text.contains("pods: every pod is replaced, one at a time"),
+            "{text}"
+        );
+    }
+}
