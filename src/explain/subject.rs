@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, NodeSelectorRequirement, PodSpec, ResourceRequirements, SecurityContext,
-    VolumeDevice, VolumeMount,
+    Container, NodeSelector, NodeSelectorRequirement, PodSpec, ResourceRequirements,
+    SecurityContext, VolumeDevice, VolumeMount,
 };
 
 use super::{FieldPath, Workload, WorkloadKind};
@@ -110,13 +110,9 @@ impl<'a> Subject<'a> {
         container.path.key("securityContext").key(key)
     }
 
-    /// Every `matchExpressions` entry of the required node affinity, with its path. Terms
-    /// are ORed by Kubernetes; rules that need "all terms" semantics group by term index.
-    pub fn required_node_expressions(
-        &self,
-    ) -> Vec<(usize, FieldPath, &'a NodeSelectorRequirement)> {
-        let Some(required) = self
-            .spec
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`, when set.
+    fn required_node_affinity(&self) -> Option<&'a NodeSelector> {
+        self.spec
             .affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
@@ -124,7 +120,14 @@ impl<'a> Subject<'a> {
                 n.required_during_scheduling_ignored_during_execution
                     .as_ref()
             })
-        else {
+    }
+
+    /// Every `matchExpressions` entry of the required node affinity, with its path. Terms
+    /// are ORed by Kubernetes; rules that need "all terms" semantics group by term index.
+    pub fn required_node_expressions(
+        &self,
+    ) -> Vec<(usize, FieldPath, &'a NodeSelectorRequirement)> {
+        let Some(required) = self.required_node_affinity() else {
             return Vec::new();
         };
         let terms_path = self
@@ -155,14 +158,7 @@ impl<'a> Subject<'a> {
         rules_out: impl Fn(&NodeSelectorRequirement) -> bool,
     ) -> Vec<(FieldPath, &'a NodeSelectorRequirement)> {
         let terms = self
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|n| {
-                n.required_during_scheduling_ignored_during_execution
-                    .as_ref()
-            })
+            .required_node_affinity()
             .map_or(0, |required| required.node_selector_terms.len());
         let expressions = self.required_node_expressions();
         let found: Vec<(FieldPath, &NodeSelectorRequirement)> = (0..terms)
