@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod dry_run;
 pub mod exit;
 pub mod explain;
 pub mod gke;

@@ -10,6 +10,7 @@ use super::{
     Context, Explanation, FieldPath, Finding, UNIVERSAL_CAVEATS, UniversalCaveat, Unknown, Verdict,
     Workload, WorkloadKind, explain,
 };
+use crate::dry_run::Admission;
 use crate::manifest::{ManifestError, ManifestObject};
 use crate::selector::LabelSelector;
 
@@ -57,6 +58,9 @@ pub struct ObjectReport {
     pub runtime_class_name: Option<String>,
     pub verdict: Verdict,
     pub findings: Vec<LocatedFinding>,
+    /// What the cluster's admission said about the sandboxed pod (`--server-dry-run`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
 }
 
 /// A finding and, for file input, the line of its field (or of the nearest parent that
@@ -103,6 +107,7 @@ impl ObjectReport {
             runtime_class_name: workload.spec.runtime_class_name.clone(),
             verdict: explanation.verdict,
             findings,
+            admission: None,
         }
     }
 }
