@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use super::CliError;
 use super::explain_pod::{ExplainPodArgs, Target};
 use super::gather::{Reading, block_on, read_live};
+use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, explain};
 use crate::k8s::{self, ListScope, read_list};
 use crate::manifest::ManifestError;
@@ -51,9 +52,12 @@ async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliEr
     report.errors = errors;
     for workload in workloads {
         let explanation = explain(&workload, Some(&namespace), &context);
-        report
-            .objects
-            .push(ObjectReport::new(&workload, explanation, None, None));
+        let mut object = ObjectReport::new(&workload, explanation, None, None);
+        if args.server_dry_run {
+            let pod = dry_run::sandboxed_pod(&workload, &namespace);
+            dry_run::judge(&mut object, k8s::dry_run_pod(&client, &pod).await);
+        }
+        report.objects.push(object);
     }
     report.summarise();
     Ok(report)

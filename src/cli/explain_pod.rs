@@ -56,6 +56,7 @@ impl FailOn {
     kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
     kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
     kubectl sandbox explain-pod deployment/web -n shop\n  \
+    kubectl sandbox explain-pod deployment/web -n shop --server-dry-run\n  \
     kubectl sandbox explain-pod -A"
 )]
 pub struct ExplainPodArgs {
@@ -89,6 +90,11 @@ pub struct ExplainPodArgs {
     /// The verdict that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Blocked, value_name = "VERDICT")]
     pub fail_on: FailOn,
+
+    /// Ask the cluster: create each workload's sandboxed pod as a dry run (dryRun=All) and
+    /// report what its admission says. One request per workload; needs `create pods`.
+    #[arg(long)]
+    pub server_dry_run: bool,
 
     /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
     /// --gke-json is used: it tells the GKE version and node pools without a cluster.
@@ -155,6 +161,11 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     if !args.targets.is_empty() || args.all_namespaces {
         return Err(CliError::usage(
             "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
+        ));
+    }
+    if args.server_dry_run {
+        return Err(CliError::usage(
+            "--server-dry-run asks the cluster about live workloads (POD, TYPE/NAME, -A, -l), not -f manifests",
         ));
     }
     let gke = args

@@ -136,7 +136,10 @@ impl Admission {
                 if warnings.len() == 1 { "" } else { "s" }
             ),
             Admission::Refused { step, by, message } => {
-                let by = by.as_ref().map(|name| format!(" {name}")).unwrap_or_default();
+                let by = by
+                    .as_ref()
+                    .map(|name| format!(" {name}"))
+                    .unwrap_or_default();
                 format!("refused by {}{by}: {message}", step.label())
             }
             Admission::NotKnown { limit, message, .. } => {
@@ -222,7 +225,11 @@ mod tests {
 
     fn refused(message: &str) -> (Step, Option<String>) {
         match Admission::from_refusal(message, "shop") {
-            Admission::Refused { step, by, message: kept } => {
+            Admission::Refused {
+                step,
+                by,
+                message: kept,
+            } => {
                 assert_eq!(kept, message);
                 (step, by)
             }
@@ -275,7 +282,9 @@ mod tests {
             (Step::Webhook, Some("validation.gatekeeper.sh".to_string()))
         );
         assert_eq!(
-            refused("pods \"web-1\" is forbidden: maximum cpu usage per Container is 1, but limit is 2"),
+            refused(
+                "pods \"web-1\" is forbidden: maximum cpu usage per Container is 1, but limit is 2"
+            ),
             (Step::LimitRange, None)
         );
         assert_eq!(

@@ -64,7 +64,10 @@ mod tests {
         assert_eq!(pod.metadata.namespace.as_deref(), Some("shop"));
         let labels = pod.metadata.labels.unwrap();
         assert_eq!(labels.get("app").map(String::as_str), Some("web"));
-        assert!(!labels.contains_key("tier"), "the workload's own labels stay on it");
+        assert!(
+            !labels.contains_key("tier"),
+            "the workload's own labels stay on it"
+        );
         assert_eq!(pod.metadata.annotations.unwrap()["team"], "a");
         let spec = pod.spec.unwrap();
         assert_eq!(spec.runtime_class_name.as_deref(), Some("gvisor"));
@@ -108,6 +111,9 @@ mod tests {
         assert_eq!(spec.node_name, None);
         assert_eq!(spec.overhead, None);
         assert_eq!(spec.ephemeral_containers, None);
-        assert_eq!(spec.tolerations.unwrap()[0].key.as_deref(), Some("dedicated"));
+        assert_eq!(
+            spec.tolerations.unwrap()[0].key.as_deref(),
+            Some("dedicated")
+        );
     }
 }

@@ -19,6 +19,6 @@ mod trim;
 pub use admission::{AdmissionReads, read_admission};
 pub use connect::{ConnectError, Connection, connect, read_kubeconfig};
 pub use failure::{ListScope, ReadFailure};
-pub use pod_dry_run::dry_run_pod;
 pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
+pub use pod_dry_run::dry_run_pod;
 pub use read::{ClusterReads, read_cluster, read_context};

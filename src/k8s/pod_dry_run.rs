@@ -118,11 +118,16 @@ mod tests {
     #[test]
     fn warnings_are_unquoted_and_unescaped() {
         assert_eq!(
-            warning_text(r#"299 - "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true""#),
+            warning_text(
+                r#"299 - "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true""#
+            ),
             r#"would violate PodSecurity "restricted:latest": runAsNonRoot != true"#
         );
         assert_eq!(warning_text("299 - plain words"), "299 - plain words");
-        assert_eq!(warning_text(r#"299 - "unterminated"#), r#"299 - "unterminated"#);
+        assert_eq!(
+            warning_text(r#"299 - "unterminated"#),
+            r#"299 - "unterminated"#
+        );
     }
 
     #[test]
@@ -156,10 +161,17 @@ mod tests {
             (401, "Unauthorized"),
             (404, "namespaces \"gone\" not found"),
             (429, "too many requests"),
-            (500, "Internal error occurred: failed calling webhook \"w.example.com\": connection refused"),
+            (
+                500,
+                "Internal error occurred: failed calling webhook \"w.example.com\": connection refused",
+            ),
         ] {
             match answer(code, Vec::new(), &status(code, message), "shop") {
-                Admission::NotKnown { limit, message: said, .. } => {
+                Admission::NotKnown {
+                    limit,
+                    message: said,
+                    ..
+                } => {
                     assert_eq!(limit, Limit::NoAnswer, "{code}");
                     assert!(said.contains(message), "{code}: {said}");
                 }
