@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::CliError;
-use super::gather::read_gke_json;
-use super::migrate::MigrateArgs;
+use super::MigrateArgs;
+use crate::cli::gather::read_gke_json;
 use crate::explain::Context;
 use crate::manifest::{ManifestError, ManifestObject, read_sources};
 use crate::migrate::report::{Mode, Report, WorkloadReport};

@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::CliError;
-use super::explain_pod::parse_target;
-use super::gather::{Reading, block_on, read_live};
-use super::migrate::MigrateArgs;
+use super::MigrateArgs;
+use crate::cli::explain_pod::parse_target;
+use crate::cli::gather::{Reading, block_on, read_live};
 use crate::explain::{Context, WorkloadKind};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
