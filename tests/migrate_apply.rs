@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use kubectl_sandbox::cli::kube_args::KubeArgs;
 use kubectl_sandbox::explain::{Context, WorkloadKind};
-use kubectl_sandbox::k8s::{self, raw};
+use kubectl_sandbox::k8s::{self, ClusterWriter, raw};
 use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
 use kubectl_sandbox::migrate::backup::Backup;
 use kubectl_sandbox::migrate::plan;
@@ -43,6 +43,7 @@ struct Rig {
     dir: tempfile::TempDir,
     runtime: tokio::runtime::Runtime,
     client: kube::Client,
+    connection: k8s::Connection,
 }
 
 fn rig() -> Rig {
@@ -69,16 +70,24 @@ fn rig() -> Rig {
         context: None,
         request_timeout: Duration::from_secs(10),
     };
-    let client = runtime.block_on(k8s::connect(&args)).unwrap().client;
+    let connection = runtime.block_on(k8s::connect(&args)).unwrap();
+    let client = connection.client.clone();
     Rig {
         api,
         dir,
         runtime,
         client,
+        connection,
     }
 }
 
 impl Rig {
+    fn writer(&self) -> ClusterWriter<'_> {
+        ClusterWriter {
+            connection: &self.connection,
+        }
+    }
+
     /// Reads and plans `web` then `api`, as `--apply` does, and saves the backup.
     fn targets_and_backup(&self) -> (Vec<Target>, Backup) {
         let targets: Vec<Target> = ["web", "api"]
@@ -101,7 +110,7 @@ impl Rig {
             .collect();
         let dry = self
             .runtime
-            .block_on(apply::dry_run_all(&self.client, &targets));
+            .block_on(apply::dry_run_all(&self.writer(), &targets));
         assert_eq!(dry, [WriteStatus::DryRunPassed, WriteStatus::DryRunPassed]);
         let originals: Vec<(WorkloadKind, &Value)> = targets
             .iter()
@@ -171,7 +180,7 @@ fn a_conflict_is_not_overwritten_and_the_earlier_write_is_undone() {
 
     let (statuses, stopped) =
         rig.runtime
-            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+            .block_on(apply::write_all(&rig.writer(), &targets, &mut backup));
     assert_eq!(statuses[0], WriteStatus::Restored);
     assert!(
         matches!(statuses[1], WriteStatus::Conflict { .. }),
@@ -201,7 +210,7 @@ fn a_failed_write_midway_leaves_the_cluster_as_it_was() {
 
     let (statuses, stopped) =
         rig.runtime
-            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+            .block_on(apply::write_all(&rig.writer(), &targets, &mut backup));
     assert!(stopped.is_some());
     assert_eq!(statuses[0], WriteStatus::Restored);
     assert!(
@@ -312,12 +321,18 @@ fn the_server_gone_after_the_dry_run_changes_nothing_and_the_backup_is_complete(
     let Rig {
         api,
         runtime,
-        client,
+        connection,
         ..
     } = rig;
     drop(api);
 
-    let (statuses, stopped) = runtime.block_on(apply::write_all(&client, &targets, &mut backup));
+    let (statuses, stopped) = runtime.block_on(apply::write_all(
+        &ClusterWriter {
+            connection: &connection,
+        },
+        &targets,
+        &mut backup,
+    ));
     assert!(
         stopped.is_some(),
         "the apply stops at the first failed write"

@@ -345,6 +345,33 @@ fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
 }
 
 #[test]
+fn yaml_output_edits_the_text_that_was_parsed_even_from_a_file_that_reads_once() {
+    // /dev/stdin on a pipe gives its text once: a second read of the file (as the plan
+    // once made) finds it empty.
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/manifests/nginx-deployment.yaml");
+    let before = std::fs::read_to_string(&input).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+        .args(["migrate", "-o", "yaml", "-f", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), before.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let after = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(after.contains("runtimeClassName: gvisor"), "{after}");
+    assert_eq!(after.lines().count(), before.lines().count() + 1, "{after}");
+}
+
+#[test]
 fn a_cluster_without_sandbox_capacity_gets_the_node_pool_command_and_no_writes() {
     let rig = rig_without_capacity();
     let gke = rig.dir.path().join("cluster.json");

@@ -15,6 +15,7 @@ mod pod_fields;
 pub mod raw;
 mod read;
 mod trim;
+mod writer;
 
 pub use admission::{AdmissionReads, read_admission};
 pub use connect::{ConnectError, Connection, connect, read_kubeconfig};
@@ -22,3 +23,4 @@ pub use failure::{ListScope, ReadFailure};
 pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
 pub use pod_dry_run::dry_run_pod;
 pub use read::{ClusterReads, read_cluster, read_context};
+pub use writer::ClusterWriter;

@@ -2,14 +2,15 @@
 //! degrades, with the exact field and what to do. `-f` explains manifests without a
 //! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
 
+mod live;
+
 use std::io::{BufWriter, Write};
 
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::explain_live::explain_live;
-use super::gather::read_gke_json;
-use super::source_args::{ManifestArgs, SourceArgs};
+use crate::cli::gather::read_gke_json;
+use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
 use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadKind};
 use crate::manifest::read_sources_with;
@@ -17,6 +18,7 @@ use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
+use live::explain_live;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::CliError;
-use super::explain_pod::{ExplainPodArgs, Target};
-use super::gather::{Reading, block_on, read_live};
+use super::{ExplainPodArgs, Target};
+use crate::cli::gather::{Reading, block_on, read_live};
 use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, explain};
 use crate::k8s::{self, ListScope, read_list};

@@ -9,15 +9,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::CliError;
-use super::explain_pod::parse_target;
-use super::gather::{Reading, block_on, read_live};
-use super::migrate::MigrateArgs;
+use super::MigrateArgs;
+use crate::cli::explain_pod::parse_target;
+use crate::cli::gather::{Reading, block_on, read_live};
 use crate::explain::{Context, WorkloadKind};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
-use crate::k8s::{self, raw};
+use crate::k8s::{self, ClusterWriter, raw};
 use crate::manifest::ManifestError;
-use crate::migrate::apply::{self, Target, WriteStatus};
+use crate::migrate::apply::{self, BackupPlace, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
@@ -96,7 +96,7 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     }
     report.preflight = Some(checked);
     if args.apply {
-        apply_all(args, &client, &connection.context, &targets, &mut report).await;
+        apply_all(args, &connection, &targets, &mut report).await;
     }
     report.finish();
     Ok((report, yaml))
@@ -213,60 +213,29 @@ fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), C
     Ok(())
 }
 
-/// Dry run of all, backup, writes, restore on failure, wait.
+/// The engine's dry run, backup, writes and restore on failure; then `--wait`.
 async fn apply_all(
     args: &MigrateArgs,
-    client: &kube::Client,
-    context: &str,
+    connection: &k8s::Connection,
     targets: &[Target],
     report: &mut Report,
 ) {
-    if report.preflight.as_ref().is_some_and(|p| !p.ready) && !args.force {
-        report.stopped = Some(
-            "nothing was written: the cluster cannot take sandboxed pods yet (see the preflight; \
-             --create-node-pool adds the capacity, --force writes anyway)"
-                .to_string(),
-        );
-        return;
-    }
-    if targets.is_empty() {
-        return;
-    }
-    let dry = apply::dry_run_all(client, targets).await;
-    let failed_dry = dry
-        .iter()
-        .filter(|s| matches!(s, WriteStatus::DryRunFailed { .. }))
-        .count();
-    if failed_dry > 0 {
-        set_statuses(report, targets, dry);
-        report.stopped = Some(format!(
-            "nothing was written: {failed_dry} dry run(s) failed"
-        ));
-        return;
-    }
+    let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || args.force;
     let now = k8s_openapi::jiff::Timestamp::now().to_string();
     let dir = args
         .backup_dir
         .clone()
         .unwrap_or_else(|| backup::default_dir(&now));
-    let originals: Vec<(WorkloadKind, &Value)> = targets
-        .iter()
-        .map(|t| (t.planned.kind, &t.object))
-        .collect();
-    let mut saved = match Backup::create(&dir, context, &now, &originals) {
-        Ok(saved) => saved,
-        Err(why) => {
-            report.stopped = Some(format!("nothing was written: {why}"));
-            return;
-        }
+    let place = BackupPlace {
+        dir: &dir,
+        context: &connection.context,
+        created_at: &now,
     };
-    report.backup_dir = Some(dir.display().to_string());
-    let (statuses, stopped) = apply::write_all(client, targets, &mut saved).await;
-    if let Some(why) = stopped {
-        report.stopped = Some(format!(
-            "stopped at the first failed write ({why}); the objects already changed were restored from the backup"
-        ));
-    }
+    let writer = ClusterWriter { connection };
+    let applied = apply::apply(&writer, targets, ready, &place).await;
+    report.stopped = applied.stopped;
+    report.backup_dir = applied.backup_dir.map(|dir| dir.display().to_string());
+    let statuses = applied.statuses;
     let migrated: Vec<(String, WorkloadKind, Value)> = targets
         .iter()
         .zip(&statuses)
@@ -278,6 +247,7 @@ async fn apply_all(
         .collect();
     set_statuses(report, targets, statuses);
     if args.wait && !migrated.is_empty() {
+        let client = &connection.client;
         let results = wait::follow(client, &migrated, args.timeout, &mut std::io::stderr()).await;
         for ((label, _, _), result) in migrated.iter().zip(results) {
             if let Some(row) = report
@@ -325,7 +295,10 @@ pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
                 continue;
             };
             let expected = (!args.force).then_some(written.as_str());
-            let result = apply::restore(&connection.client, &saved, i, expected).await;
+            let writer = ClusterWriter {
+                connection: &connection,
+            };
+            let result = apply::restore(&writer, &saved, i, expected).await;
             report.restored.push(RestoreResult {
                 object: entry.label(),
                 error: result.err(),

@@ -2,6 +2,9 @@
 //! Sandbox. `-f` works on manifest files without a cluster (`migrate_files`); named or
 //! selected live workloads go through `migrate_live`.
 
+mod files;
+mod live;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,8 +12,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::kube_args::parse_duration;
-use super::source_args::{ManifestArgs, SourceArgs};
+use crate::cli::kube_args::parse_duration;
+use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::gke::commands::DEFAULT_SANDBOX_POOL;
 use crate::gke::names;
 use crate::migrate::Action;
@@ -118,11 +121,11 @@ pub struct MigrateArgs {
 pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
     let (report, yaml) = if let Some(dir) = &args.rollback {
-        (super::migrate_live::rollback(args, dir)?, String::new())
+        (live::rollback(args, dir)?, String::new())
     } else if !args.manifests.filenames.is_empty() {
-        super::migrate_files::migrate_files(args)?
+        files::migrate_files(args)?
     } else {
-        super::migrate_live::migrate_live(args)?
+        live::migrate_live(args)?
     };
     warn_if_forced(&report);
     if args.output != OutputFormat::Table {
