@@ -1,9 +1,11 @@
 //! [`Writer`] on the API server: migrate's requests, with failures turned into messages.
 
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use super::Connection;
 use super::raw;
+use crate::dry_run::Admission;
 use crate::migrate::writer::{DryRun, ObjectKey, WriteError, Writer};
 
 /// Sends migrate's requests to the cluster of `connection`.
@@ -51,6 +53,10 @@ impl Writer for ClusterWriter<'_> {
         )
         .await
         .map_err(|e| write_error(&e))
+    }
+
+    async fn dry_run_pod(&self, pod: &Pod) -> Admission {
+        super::dry_run_pod(&self.connection.client, pod).await
     }
 }
 

@@ -1,6 +1,9 @@
 //! Changing the cluster, in the order that keeps it safe ([`apply`]), through a
 //! [`Writer`] (the API server in `k8s`, a fake in the tests):
 //!
+//! 0. [`admit_all`]: each target's sandboxed pod is created with `dryRun=All`, so the
+//!    cluster's pod admission judges it; a workload whose pods would be refused is skipped
+//!    (`--force` writes it anyway) and never sent another request.
 //! 1. [`dry_run_all`]: every patch is sent with `dryRun=All` first; the API server runs
 //!    admission and validation and stores nothing. Any failure: nothing is written.
 //! 2. Every original is saved ([`Backup`]) before the first write.
@@ -19,9 +22,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::Planned;
 use super::backup::Backup;
 use super::writer::{DryRun, ObjectKey, Writer};
+use super::{Planned, admit_all};
+use crate::dry_run::Admission;
 use crate::explain::WorkloadKind;
 
 /// One workload to write: its plan (an `Action::Migrate`) and the object it was made from.
@@ -79,6 +83,10 @@ pub enum WriteStatus {
     },
     /// Not reached: an earlier write failed.
     NotWritten,
+    /// Skipped: the cluster's admission refuses its sandboxed pods (see `admission`).
+    Refused {
+        reason: String,
+    },
 }
 
 /// Where and under which names [`apply`] saves the originals.
@@ -91,9 +99,19 @@ pub struct BackupPlace<'a> {
     pub created_at: &'a str,
 }
 
+/// What [`apply`] does with a workload whose sandboxed pod the cluster refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusals {
+    Skip,
+    /// `--force`: migrate it anyway.
+    Write,
+}
+
 /// What [`apply`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// The admission preflight's answer per target, in order.
+    pub admissions: Vec<Admission>,
     /// One status per target, in order; empty when no request was sent.
     pub statuses: Vec<WriteStatus>,
     /// Set once the backup is complete on disk.
@@ -102,24 +120,58 @@ pub struct Applied {
     pub stopped: Option<String>,
 }
 
-/// Steps 1 to 4 for `targets` (each an `Action::Migrate`). `cluster_ready` is false when
+/// Steps 0 to 4 for `targets` (each an `Action::Migrate`). `cluster_ready` is false when
 /// the preflight found the cluster cannot take sandboxed pods and `--force` was not given:
 /// nothing is sent then.
 pub async fn apply(
     writer: &impl Writer,
     targets: &[Target],
     cluster_ready: bool,
+    refusals: Refusals,
+    place: &BackupPlace<'_>,
+) -> Applied {
+    if !cluster_ready {
+        return Applied {
+            stopped: Some(
+                "nothing was written: the cluster cannot take sandboxed pods yet (see the preflight; \
+                 --create-node-pool adds the capacity, --force writes anyway)"
+                    .to_string(),
+            ),
+            ..Applied::default()
+        };
+    }
+    let admissions = admit_all(writer, targets).await;
+    let skipped = |admission: &Admission| admission.is_refused() && refusals == Refusals::Skip;
+    let admitted: Vec<Target> = targets
+        .iter()
+        .zip(&admissions)
+        .filter(|(_, admission)| !skipped(admission))
+        .map(|(target, _)| target.clone())
+        .collect();
+    let mut applied = apply_admitted(writer, &admitted, place).await;
+    if admitted.len() < targets.len() {
+        let mut statuses = std::mem::take(&mut applied.statuses).into_iter();
+        applied.statuses = admissions
+            .iter()
+            .map(|admission| match admission {
+                refused if skipped(refused) => WriteStatus::Refused {
+                    reason: refused.summary(),
+                },
+                _ => statuses.next().unwrap_or(WriteStatus::NotWritten),
+            })
+            .collect();
+    }
+    applied.admissions = admissions;
+    applied
+}
+
+/// Steps 1 to 4 for the targets the admission preflight let through.
+async fn apply_admitted(
+    writer: &impl Writer,
+    targets: &[Target],
     place: &BackupPlace<'_>,
 ) -> Applied {
     let mut applied = Applied::default();
-    if !cluster_ready {
-        applied.stopped = Some(
-            "nothing was written: the cluster cannot take sandboxed pods yet (see the preflight; \
-             --create-node-pool adds the capacity, --force writes anyway)"
-                .to_string(),
-        );
-        return applied;
-    }
     if targets.is_empty() {
         return applied;
     }
@@ -351,7 +403,7 @@ mod tests {
                     Request::Patch {
                         dry_run: DryRun::Yes,
                         ..
-                    }
+                    } | Request::DryRunPod(_)
                 )
             })
             .cloned()
@@ -365,9 +417,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backup_dir = dir.path().join("b");
         let writer = writer(&NAMES, vec![(Step::DryRun, "api")]);
-        let applied = run(apply(&writer, &targets(&NAMES), true, &place(&backup_dir)));
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(&backup_dir),
+        ));
         assert_eq!(writes(&writer), [], "no request but dry runs");
-        assert_eq!(writer.requests.borrow().len(), 3, "every dry run is tried");
+        assert_eq!(writer.requests.borrow().len(), 6, "every dry run is tried");
         assert!(matches!(
             applied.statuses[..],
             [
@@ -392,7 +450,13 @@ mod tests {
             watch_dir: Some(backup_dir.clone()),
             ..writer(&NAMES, Vec::new())
         };
-        let applied = run(apply(&writer, &targets(&NAMES), true, &place(&backup_dir)));
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(&backup_dir),
+        ));
         assert_eq!(
             writer.files_at_first_write.borrow().as_deref(),
             Some(
@@ -415,7 +479,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("someone-elses"), "x").unwrap();
         let writer = writer(&NAMES, Vec::new());
-        let applied = run(apply(&writer, &targets(&NAMES), true, &place(dir.path())));
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(dir.path()),
+        ));
         assert_eq!(writes(&writer), []);
         assert_eq!(applied.backup_dir, None);
         let stopped = applied.stopped.unwrap();
@@ -431,6 +501,7 @@ mod tests {
             &writer,
             &targets(&NAMES),
             true,
+            Refusals::Skip,
             &place(&dir.path().join("b")),
         ));
         let sent = writes(&writer);
@@ -466,6 +537,7 @@ mod tests {
             &writer,
             &targets(&NAMES),
             true,
+            Refusals::Skip,
             &place(&dir.path().join("b")),
         ));
         let mut touched = deployment("api");
@@ -498,6 +570,7 @@ mod tests {
             &writer,
             &targets(&NAMES),
             true,
+            Refusals::Skip,
             &place(&dir.path().join("b")),
         ));
         assert!(
@@ -535,6 +608,7 @@ mod tests {
             &writer,
             &targets(&NAMES),
             true,
+            Refusals::Skip,
             &place(&dir.path().join("b")),
         ));
         assert!(
@@ -553,7 +627,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backup_dir = dir.path().join("b");
         let writer = writer(&NAMES, Vec::new());
-        run(apply(&writer, &targets(&NAMES), true, &place(&backup_dir)));
+        run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(&backup_dir),
+        ));
         writer.touch("web");
         let saved = Backup::open(&backup_dir).unwrap();
         let refused = run(restore(&writer, &saved, 0, Some("11"))).unwrap_err();
@@ -577,6 +657,7 @@ mod tests {
             &writer,
             &targets(&NAMES),
             false,
+            Refusals::Skip,
             &place(&dir.path().join("b")),
         ));
         assert_eq!(*writer.requests.borrow(), []);
@@ -587,5 +668,99 @@ mod tests {
                 .contains("cannot take sandboxed pods")
         );
         assert!(applied.statuses.is_empty());
+    }
+
+    #[test]
+    fn every_sandboxed_pod_is_dry_run_before_any_other_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = writer(&NAMES, Vec::new());
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(&dir.path().join("b")),
+        ));
+        let requests = writer.requests.borrow();
+        assert_eq!(
+            requests[..3],
+            [
+                Request::DryRunPod("web-".into()),
+                Request::DryRunPod("api-".into()),
+                Request::DryRunPod("db-".into())
+            ]
+        );
+        assert_eq!(applied.admissions.len(), 3);
+        assert!(
+            applied
+                .statuses
+                .iter()
+                .all(|s| matches!(s, WriteStatus::Migrated { .. }))
+        );
+    }
+
+    #[test]
+    fn a_refused_workload_gets_no_request_and_the_others_are_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup_dir = dir.path().join("b");
+        let refusal = "pods is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostPID=true)";
+        let writer = FakeWriter {
+            refused_pods: vec![("api-", refusal)],
+            ..writer(&NAMES, Vec::new())
+        };
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Skip,
+            &place(&backup_dir),
+        ));
+        assert!(
+            matches!(
+                &applied.statuses[..],
+                [
+                    WriteStatus::Migrated { .. },
+                    WriteStatus::Refused { reason },
+                    WriteStatus::Migrated { .. }
+                ] if reason.ends_with(refusal)
+            ),
+            "{:?}",
+            applied.statuses
+        );
+        assert!(
+            !writer.requests.borrow().iter().any(|r| matches!(
+                r,
+                Request::Patch { name, .. } | Request::Replace { name, .. } if name == "api"
+            )),
+            "not even a dry run of the patch"
+        );
+        assert_eq!(writer.object("api"), deployment("api"));
+        assert_eq!(Backup::open(&backup_dir).unwrap().index().objects.len(), 2);
+        assert_eq!(applied.stopped, None);
+    }
+
+    #[test]
+    fn force_migrates_a_refused_workload() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = FakeWriter {
+            refused_pods: vec![("api-", "admission webhook \"w\" denied the request: no")],
+            ..writer(&NAMES, Vec::new())
+        };
+        let applied = run(apply(
+            &writer,
+            &targets(&NAMES),
+            true,
+            Refusals::Write,
+            &place(&dir.path().join("b")),
+        ));
+        assert!(applied.admissions[1].is_refused());
+        assert!(
+            applied
+                .statuses
+                .iter()
+                .all(|s| matches!(s, WriteStatus::Migrated { .. })),
+            "{:?}",
+            applied.statuses
+        );
     }
 }

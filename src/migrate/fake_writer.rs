@@ -6,10 +6,12 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
 use super::merge_patch;
 use super::writer::{DryRun, ObjectKey, WriteError, Writer};
+use crate::dry_run::Admission;
 
 /// A request the engine sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,8 @@ pub enum Request {
         name: String,
         body: Value,
     },
+    /// A pod dry run, by the pod's `generateName`.
+    DryRunPod(String),
 }
 
 /// Which request fails.
@@ -46,6 +50,9 @@ pub struct FakeWriter {
     pub files_at_first_write: RefCell<Option<Vec<String>>>,
     /// An object someone else changes between the dry runs and the first write.
     pub changed_before_first_write: Option<&'static str>,
+    /// The cluster's admission: pods whose `generateName` starts with the name are
+    /// refused with the message; every other pod is admitted.
+    pub refused_pods: Vec<(&'static str, &'static str)>,
 }
 
 impl FakeWriter {
@@ -178,5 +185,23 @@ impl Writer for FakeWriter {
             .borrow_mut()
             .insert(name.to_string(), stored.clone());
         Ok(stored)
+    }
+
+    async fn dry_run_pod(&self, pod: &Pod) -> Admission {
+        let generate_name = pod.metadata.generate_name.clone().unwrap_or_default();
+        self.requests
+            .borrow_mut()
+            .push(Request::DryRunPod(generate_name.clone()));
+        match self
+            .refused_pods
+            .iter()
+            .find(|(name, _)| generate_name.starts_with(name))
+        {
+            Some((_, message)) => Admission::from_refusal(message, "shop"),
+            None => Admission::Admitted {
+                warnings: Vec::new(),
+                settles: Vec::new(),
+            },
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! layout. [`apply`] is the order of the writes that keeps a cluster safe, through a [`writer::Writer`]
 //! that `k8s` implements; [`backup`] writes files.
 
+mod admission;
 pub mod apply;
 pub mod backup;
 #[cfg(test)]
@@ -20,5 +21,6 @@ pub mod text_edit;
 pub mod wait;
 pub mod writer;
 
+pub use admission::admit_all;
 pub use merge::merge_patch;
 pub use plan::{Action, Change, Planned, plan};

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
+use crate::dry_run::Admission;
 use crate::explain::WorkloadKind;
 
 /// The object one request is about.
@@ -50,7 +52,7 @@ impl WriteError {
 }
 
 /// One object at a time, raw JSON in and out, so nothing the server has is lost.
-/// Adding a request (a pod dry run) is a new method here and in `k8s::ClusterWriter`.
+/// Adding a request is a new method here and in `k8s::ClusterWriter`.
 #[allow(async_fn_in_trait, reason = "used on one thread; no Send bound wanted")]
 pub trait Writer {
     /// The object as the server has it now.
@@ -67,4 +69,8 @@ pub trait Writer {
     /// Replaces the object (PUT); the body's `metadata.resourceVersion` makes it
     /// conditional.
     async fn replace(&self, object: ObjectKey<'_>, body: &Value) -> Result<Value, WriteError>;
+
+    /// Creates `pod` (namespace set) with `dryRun=All`: what the cluster's admission says
+    /// of it. Stores nothing; what could not be asked is an `Admission::NotKnown`.
+    async fn dry_run_pod(&self, pod: &Pod) -> Admission;
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Columns, Palette};
+use super::{Columns, Palette, admission};
 use crate::check::Status;
 use crate::migrate::apply::WriteStatus;
 use crate::migrate::report::{Mode, Report};
@@ -135,6 +135,11 @@ fn workload_table(report: &Report, palette: Palette) -> String {
             Action::BarePod { advice } => detail(advice.clone()),
             Action::AlreadyDone => {}
         }
+        if let Some(answer) = &w.admission {
+            for line in admission::lines(answer, palette) {
+                detail(line);
+            }
+        }
         for f in &w.planned.caveats {
             detail(palette.dim(&format!(
                 "caveat {} {}: {}",
@@ -178,6 +183,7 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
         Some(WriteStatus::Restored) => "written, then restored from the backup".into(),
         Some(WriteStatus::RestoreFailed { reason }) => format!("NOT restored: {reason}"),
         Some(WriteStatus::NotWritten) => "not written".into(),
+        Some(WriteStatus::Refused { reason }) => format!("skipped, not written: {reason}"),
     };
     let waited = match wait {
         None => String::new(),
@@ -193,10 +199,13 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
 
 fn summary(report: &Report) -> String {
     let s = &report.summary;
-    let counts = format!(
+    let mut counts = format!(
         "{} to migrate, {} skipped, {} already done, {} bare pod(s)",
         s.migrate, s.skip, s.already_done, s.bare_pod
     );
+    if s.refused > 0 {
+        counts.push_str(&format!(", {} refused by admission", s.refused));
+    }
     let tail = match report.mode {
         Mode::Plan => "nothing was changed (--apply makes the changes)".to_string(),
         Mode::Apply => {

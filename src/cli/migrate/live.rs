@@ -12,12 +12,14 @@ use super::CliError;
 use super::MigrateArgs;
 use crate::cli::explain_pod::parse_target;
 use crate::cli::gather::{Reading, block_on, read_live};
+use crate::dry_run::Admission;
 use crate::explain::{Context, WorkloadKind};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
 use crate::k8s::{self, ClusterWriter, raw};
 use crate::manifest::ManifestError;
-use crate::migrate::apply::{self, BackupPlace, Target, WriteStatus};
+use crate::migrate::admit_all;
+use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
@@ -97,6 +99,15 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     report.preflight = Some(checked);
     if args.apply {
         apply_all(args, &connection, &targets, &mut report).await;
+    } else if args.server_dry_run {
+        let admissions = admit_all(
+            &ClusterWriter {
+                connection: &connection,
+            },
+            &targets,
+        )
+        .await;
+        set_admissions(&mut report, &targets, admissions);
     }
     report.finish();
     Ok((report, yaml))
@@ -232,7 +243,13 @@ async fn apply_all(
         created_at: &now,
     };
     let writer = ClusterWriter { connection };
-    let applied = apply::apply(&writer, targets, ready, &place).await;
+    let refusals = if args.force {
+        Refusals::Write
+    } else {
+        Refusals::Skip
+    };
+    let applied = apply::apply(&writer, targets, ready, refusals, &place).await;
+    set_admissions(report, targets, applied.admissions);
     report.stopped = applied.stopped;
     report.backup_dir = applied.backup_dir.map(|dir| dir.display().to_string());
     let statuses = applied.statuses;
@@ -263,13 +280,26 @@ async fn apply_all(
 
 fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStatus>) {
     for (target, status) in targets.iter().zip(statuses) {
-        if let Some(row) = report.workloads.iter_mut().find(|w| {
-            w.planned.label() == target.planned.label()
-                && matches!(w.planned.action, Action::Migrate { .. })
-        }) {
+        if let Some(row) = target_row(report, target) {
             row.write = Some(status);
         }
     }
+}
+
+fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admission>) {
+    for (target, admission) in targets.iter().zip(admissions) {
+        if let Some(row) = target_row(report, target) {
+            row.admission = Some(admission);
+        }
+    }
+}
+
+/// The report's row of a workload migrate writes.
+fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut WorkloadReport> {
+    report.workloads.iter_mut().find(|w| {
+        w.planned.label() == target.planned.label()
+            && matches!(w.planned.action, Action::Migrate { .. })
+    })
 }
 
 /// `--rollback DIR`: every object migrate changed goes back to its saved version, unless

@@ -17,7 +17,7 @@ use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::gke::commands::DEFAULT_SANDBOX_POOL;
 use crate::gke::names;
 use crate::migrate::Action;
-use crate::migrate::report::Report;
+use crate::migrate::report::{Mode, Report};
 use crate::render::{Palette, data, migrate_table};
 use crate::selector::LabelSelector;
 
@@ -91,7 +91,14 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "BACKUP_DIR")]
     pub rollback: Option<PathBuf>,
 
-    /// Migrate workloads explain-pod finds blocked; rollback: restore objects changed since.
+    /// Ask the cluster whether each workload's sandboxed pod would be admitted: a pod
+    /// created as a dry run, one request per workload; needs `create pods`. --apply always
+    /// does it, before the first write, and skips a workload whose pod would be refused.
+    #[arg(long)]
+    pub server_dry_run: bool,
+
+    /// Migrate workloads explain-pod finds blocked, or whose sandboxed pod the cluster
+    /// refuses; rollback: restore objects changed since.
     #[arg(long)]
     pub force: bool,
 
@@ -127,7 +134,7 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     } else {
         live::migrate_live(args)?
     };
-    warn_if_forced(&report);
+    warn_if_forced(&report, args.force);
     if args.output != OutputFormat::Table {
         // Machine formats keep stdout parseable; people still see what could not be read.
         for error in &report.errors {
@@ -143,8 +150,9 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     Ok(report.exit_code)
 }
 
-/// `--force` past blocking findings is said on stderr too, whatever the output format.
-fn warn_if_forced(report: &Report) {
+/// `--force` past blocking findings or an admission refusal is said on stderr too,
+/// whatever the output format.
+fn warn_if_forced(report: &Report, force: bool) {
     let forced = report
         .workloads
         .iter()
@@ -156,6 +164,18 @@ fn warn_if_forced(report: &Report) {
         eprintln!(
             "warning: --force: {forced} workload(s) explain-pod finds blocked are migrated anyway; \
              their pods may be rejected or fail under gVisor"
+        );
+    }
+    if force && report.summary.refused > 0 {
+        let are = if report.mode == Mode::Apply {
+            "are"
+        } else {
+            "would be"
+        };
+        eprintln!(
+            "warning: --force: {} workload(s) whose sandboxed pods the cluster's admission refuses \
+             {are} migrated anyway; their new pods will not be created until the refusal is lifted",
+            report.summary.refused
         );
     }
 }
