@@ -1,5 +1,5 @@
 //! The pod template a rule reads, with the paths of its parts inside the object, and every
-//! container (regular, init and ephemeral: they count alike, gke-sandbox.md).
+//! container (regular, init and ephemeral: they count alike, docs/gke-sandbox.md).
 
 use std::collections::BTreeMap;
 

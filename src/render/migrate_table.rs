@@ -81,7 +81,8 @@ fn workload_table(report: &Report, palette: Palette) -> String {
             .map(|w| &w.planned.action)
         {
             Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
-            Some(Action::Migrate { .. } | Action::AlreadyDone) => Status::Pass,
+            Some(Action::AlreadyDone { blockers }) if !blockers.is_empty() => Status::Fail,
+            Some(Action::Migrate { .. } | Action::AlreadyDone { .. }) => Status::Pass,
             Some(Action::Skip { .. } | Action::BarePod { .. }) => Status::Fail,
             None => Status::Info,
         };
@@ -100,13 +101,17 @@ fn workload_table(report: &Report, palette: Palette) -> String {
         let mut detail = |text: String| out.push_str(&format!("{indent}{text}\n"));
         match &w.planned.action {
             Action::Migrate {
-                changes, forced, ..
+                changes,
+                forced,
+                rollout,
+                ..
             } => {
                 for change in changes {
                     for line in diff_lines(change) {
                         detail(line);
                     }
                 }
+                detail(format!("pods: {rollout}"));
                 for f in forced {
                     detail(palette.status(
                         Status::Warn,
@@ -120,8 +125,8 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                     ));
                 }
             }
-            Action::Skip { reasons } => {
-                for f in reasons {
+            Action::Skip { reasons: blockers } | Action::AlreadyDone { blockers } => {
+                for f in blockers {
                     detail(format!(
                         "{} {}: {} ({})",
                         f.id,
@@ -133,7 +138,6 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                 }
             }
             Action::BarePod { advice } => detail(advice.clone()),
-            Action::AlreadyDone => {}
         }
         if let Some(answer) = &w.admission {
             for line in admission::lines(answer, palette) {
