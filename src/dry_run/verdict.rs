@@ -8,7 +8,7 @@ use crate::explain::{Effect, Finding, ObjectReport, Verdict};
 /// Whether a finding is the kind only the cluster's admission can decide (FSGroup: refused
 /// by GKE once, no evidence either way since).
 fn settled_by_admission(finding: &Finding) -> bool {
-    finding.effect == Effect::Blocks && finding.id == "EP013"
+    finding.effect == Effect::Uncertain
 }
 
 /// Records `admission` on the object and gives it the verdict the answer supports:
