@@ -1,0 +1,6 @@
+//! Every test against the real Kubernetes control plane (etcd, kube-apiserver and, when a
+//! test asks, kube-controller-manager and kube-scheduler), started once for this binary by
+//! `testkit::envtest`. Each test skips itself, saying so, when `KUBEBUILDER_ASSETS` is unset.
+
+#[path = "real_plane/harness.rs"]
+mod harness;
