@@ -84,10 +84,22 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free loopback port: {e}"))
 }
 
-/// Polls `done` every 100-500 ms until it holds or `timeout` passes.
+/// Polls `done` every 100-500 ms until it holds or `timeout` passes (then panics).
 pub fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    if let Err(e) = try_wait_until(what, timeout, || Ok(done())) {
-        panic!("{e}");
+    wait_until_state(what, timeout, || (done(), String::new()));
+}
+
+/// Like [`wait_until`], with `poll` also describing the state it saw; the last description
+/// is in the panic message.
+pub fn wait_until_state(what: &str, timeout: Duration, mut poll: impl FnMut() -> (bool, String)) {
+    let mut last = String::new();
+    let waited = try_wait_until(what, timeout, || {
+        let (done, state) = poll();
+        last = state;
+        Ok(done)
+    });
+    if let Err(e) = waited {
+        panic!("{e}; last seen: {last}");
     }
 }
 

@@ -29,7 +29,7 @@ impl ControlPlane {
         let out = self.kubectl(&["create", "serviceaccount", "default", "-n", &name]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            out.status.success() || stderr.contains("AlreadyExists"),
+            out.status.success() || stderr.contains("already exists"),
             "default ServiceAccount in {name}: {stderr}"
         );
         name
@@ -95,6 +95,25 @@ impl ControlPlane {
         ]);
     }
 
+    /// What the kubelets of the hand-made nodes would do: every pod in `namespace` matching
+    /// `selector` that the scheduler bound to a node and that is not Ready yet is marked
+    /// Running/Ready. Returns how many were marked.
+    pub fn kubelet_step(&self, namespace: &str, selector: &str) -> usize {
+        let starting: Vec<String> = self
+            .pods(namespace, selector)
+            .iter()
+            .filter(|p| {
+                p["spec"]["nodeName"].is_string() && p["metadata"]["deletionTimestamp"].is_null()
+            })
+            .filter(|p| !is_ready(p))
+            .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        for name in &starting {
+            self.mark_pod_ready(namespace, name);
+        }
+        starting.len()
+    }
+
     /// The pods in `namespace` matching `selector` (`-l` syntax).
     pub fn pods(&self, namespace: &str, selector: &str) -> Vec<Value> {
         let out = self.kubectl_ok(&["get", "pods", "-n", namespace, "-l", selector, "-o", "json"]);
@@ -158,4 +177,12 @@ impl ControlPlane {
             panic!("{e}");
         }
     }
+}
+
+fn is_ready(pod: &Value) -> bool {
+    pod["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == "Ready" && c["status"] == "True")
 }
