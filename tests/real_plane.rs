@@ -6,5 +6,7 @@
 mod common;
 #[path = "real_plane/harness.rs"]
 mod harness;
+#[path = "real_plane/policy.rs"]
+mod policy;
 #[path = "real_plane/rollout.rs"]
 mod rollout;
