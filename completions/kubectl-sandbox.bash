@@ -338,7 +338,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__policy)
-            opts="-o -h -V --kubeconfig --context --request-timeout --untrusted-selector --action --strict --output --apply --help --version"
+            opts="-o -h -V --kubeconfig --context --request-timeout --untrusted-selector --action --strict --output --apply --force-conflicts --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -49,6 +49,11 @@ pub struct PolicyArgs {
     /// after a server dry run of both).
     #[arg(long)]
     pub apply: bool,
+
+    /// With --apply: take over the fields another field manager set (e.g. `kubectl apply`),
+    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict.
+    #[arg(long, requires = "apply")]
+    pub force_conflicts: bool,
 }
 
 /// `--action`, the binding's `validationActions`; roll out with warn, then deny.
@@ -85,7 +90,7 @@ pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
         strict: args.strict,
     });
     if args.apply {
-        super::gather::block_on(apply(&args.kube, &set))?;
+        super::gather::block_on(apply(&args.kube, &set, args.force_conflicts))?;
         println!(
             "validatingadmissionpolicy.admissionregistration.k8s.io/{POLICY_NAME} serverside-applied"
         );
@@ -106,7 +111,7 @@ pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
 
 /// Checks the version, dry-runs both objects, then applies both: a refusal of either is
 /// found before anything changes.
-async fn apply(kube: &KubeArgs, set: &PolicySet) -> Result<(), CliError> {
+async fn apply(kube: &KubeArgs, set: &PolicySet, force_conflicts: bool) -> Result<(), CliError> {
     let connection = crate::k8s::connect(kube)
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
@@ -124,7 +129,10 @@ async fn apply(kube: &KubeArgs, set: &PolicySet) -> Result<(), CliError> {
     })?;
     let policies = Api::<ValidatingAdmissionPolicy>::all(connection.client.clone());
     let bindings = Api::<ValidatingAdmissionPolicyBinding>::all(connection.client.clone());
-    let params = PatchParams::apply(FIELD_MANAGER);
+    let mut params = PatchParams::apply(FIELD_MANAGER);
+    if force_conflicts {
+        params = params.force();
+    }
     for dry_run in [true, false] {
         let params = if dry_run {
             params.clone().dry_run()
@@ -154,19 +162,50 @@ fn refused(resource: &str, dry_run: bool, error: &kube::Error) -> CliError {
     } else {
         "the dry run had passed; run again"
     };
-    let message =
-        format!("{when} {resource}.admissionregistration.k8s.io/{POLICY_NAME}: {error}; {changed}");
-    match error {
-        kube::Error::Api(status) if status.code == 403 => CliError::usage(message).hint(format!(
+    let object = format!("{resource}.admissionregistration.k8s.io/{POLICY_NAME}");
+    let kube::Error::Api(status) = error else {
+        return CliError::unreachable(format!("{when} {object}: {error}; {changed}"));
+    };
+    let why = match status.code {
+        409 => conflicting_owners(status).unwrap_or_else(|| status.message.clone()),
+        _ => status.message.clone(),
+    };
+    let message = format!("{when} {object}: {why}; {changed}");
+    match status.code {
+        403 => CliError::usage(message).hint(format!(
             "ask a cluster admin for RBAC permission to patch {resource}.admissionregistration.k8s.io \
              (`kubectl auth can-i patch {resource}.admissionregistration.k8s.io`), or give them \
              the output of `kubectl sandbox policy`"
         )),
-        kube::Error::Api(status) if status.code == 409 => CliError::usage(message).hint(
-            "another field manager owns these fields: compare with \
-             `kubectl get validatingadmissionpolicy,validatingadmissionpolicybinding -o yaml`",
-        ),
-        kube::Error::Api(_) => CliError::usage(message),
-        _ => CliError::unreachable(message),
+        409 => CliError::usage(message).hint(format!(
+            "another tool (e.g. `kubectl apply`) wrote these fields; to take them over run again \
+             with --force-conflicts (what `kubectl apply --server-side --force-conflicts` does), \
+             or compare first: `kubectl get validatingadmissionpolicy,validatingadmissionpolicybinding \
+             {POLICY_NAME} -o yaml`"
+        )),
+        _ => CliError::usage(message),
     }
+}
+
+/// `field manager "kubectl-client-side-apply" owns .spec.a, .spec.b`, from the causes of a
+/// server-side apply conflict (`conflict with "MANAGER" using GROUP/VERSION`, one per field).
+fn conflicting_owners(status: &kube::core::Status) -> Option<String> {
+    let mut owners: Vec<(String, Vec<&str>)> = Vec::new();
+    for cause in &status.details.as_ref()?.causes {
+        let manager = cause
+            .message
+            .split('"')
+            .nth(1)
+            .unwrap_or(&cause.message)
+            .to_string();
+        match owners.iter_mut().find(|(m, _)| *m == manager) {
+            Some((_, fields)) => fields.push(&cause.field),
+            None => owners.push((manager, vec![&cause.field])),
+        }
+    }
+    let owners: Vec<String> = owners
+        .iter()
+        .map(|(manager, fields)| format!("field manager \"{manager}\" owns {}", fields.join(", ")))
+        .collect();
+    (!owners.is_empty()).then(|| format!("conflict: {}", owners.join("; ")))
 }
