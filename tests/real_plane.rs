@@ -2,6 +2,8 @@
 //! test asks, kube-controller-manager and kube-scheduler), started once for this binary by
 //! `testkit::envtest`. Each test skips itself, saying so, when `KUBEBUILDER_ASSETS` is unset.
 
+#[path = "real_plane/admission.rs"]
+mod admission;
 #[path = "real_plane/check.rs"]
 mod check;
 #[path = "real_plane/common.rs"]
