@@ -108,7 +108,7 @@ pub(super) async fn read_live(
 ) -> Result<(k8s::Connection, ClusterSnapshot), CliError> {
     // Each ConnectError already says what to do next (get-credentials, the contexts
     // there are, how to install the auth plugin).
-    let connection = k8s::connect(&source.kube)
+    let connection = k8s::connect(&source.kube.connect_options())
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
     let scope = scope(&connection);

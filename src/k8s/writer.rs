@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::Connection;
-use super::raw;
+use super::error::{ApiError, ErrorKind};
+use super::workloads;
 use crate::migrate::writer::{DryRun, ObjectKey, WriteError, Writer};
 
 /// Sends migrate's requests to the cluster of `connection`.
@@ -13,14 +14,9 @@ pub struct ClusterWriter<'a> {
 
 impl Writer for ClusterWriter<'_> {
     async fn get(&self, object: ObjectKey<'_>) -> Result<Value, WriteError> {
-        raw::get(
-            &self.connection.client,
-            object.kind,
-            object.namespace,
-            object.name,
-        )
-        .await
-        .map_err(|e| write_error(&e))
+        workloads::get_workload(self.connection, object.kind, object.namespace, object.name)
+            .await
+            .map_err(|e| write_error(&e))
     }
 
     async fn merge_patch(
@@ -29,8 +25,8 @@ impl Writer for ClusterWriter<'_> {
         patch: &Value,
         dry_run: DryRun,
     ) -> Result<Value, WriteError> {
-        raw::merge_patch(
-            &self.connection.client,
+        workloads::merge_patch(
+            self.connection,
             object.kind,
             object.namespace,
             object.name,
@@ -42,8 +38,8 @@ impl Writer for ClusterWriter<'_> {
     }
 
     async fn replace(&self, object: ObjectKey<'_>, body: &Value) -> Result<Value, WriteError> {
-        raw::replace(
-            &self.connection.client,
+        workloads::replace(
+            self.connection,
             object.kind,
             object.namespace,
             object.name,
@@ -54,9 +50,9 @@ impl Writer for ClusterWriter<'_> {
     }
 }
 
-fn write_error(error: &kube::Error) -> WriteError {
+fn write_error(error: &ApiError) -> WriteError {
     WriteError {
-        conflict: raw::is_conflict(error),
-        reason: raw::describe(error),
+        conflict: error.kind == ErrorKind::Conflict,
+        reason: error.to_string(),
     }
 }

@@ -12,7 +12,7 @@ use super::CliError;
 use crate::cli::gather::read_gke_json;
 use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
-use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadKind};
+use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadRef};
 use crate::manifest::read_sources_with;
 use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
@@ -98,32 +98,6 @@ pub struct ExplainPodArgs {
     pub source: SourceArgs,
 }
 
-/// A live target: `web` (a pod) or `deployment/web`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub kind: WorkloadKind,
-    pub name: String,
-}
-
-pub fn parse_target(text: &str) -> Result<Target, String> {
-    let (kind, name) = match text.split_once('/') {
-        Some((kind, name)) => (
-            WorkloadKind::from_type_name(kind).ok_or_else(|| {
-                format!("`{kind}` is not a workload type: use pod, deployment, statefulset, daemonset, replicaset, job or cronjob")
-            })?,
-            name,
-        ),
-        None => (WorkloadKind::Pod, text),
-    };
-    if name.is_empty() {
-        return Err(format!("`{text}` names no object"));
-    }
-    Ok(Target {
-        kind,
-        name: name.to_string(),
-    })
-}
-
 /// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
 pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if !report.errors.is_empty() {
@@ -194,8 +168,8 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     let targets = args
         .targets
         .iter()
-        .map(|t| parse_target(t))
-        .collect::<Result<Vec<Target>, String>>()
+        .map(|t| t.parse())
+        .collect::<Result<Vec<WorkloadRef>, String>>()
         .map_err(CliError::usage)?;
     if args.all_namespaces && !targets.is_empty() {
         return Err(CliError::usage(
@@ -228,30 +202,4 @@ fn print(report: &Report, args: &ExplainPodArgs) {
     };
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = written.and_then(|()| stdout.flush());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_are_pods_or_type_slash_name() {
-        assert_eq!(
-            parse_target("web-0").unwrap(),
-            Target {
-                kind: WorkloadKind::Pod,
-                name: "web-0".into()
-            }
-        );
-        assert_eq!(
-            parse_target("deploy/web").unwrap().kind,
-            WorkloadKind::Deployment
-        );
-        assert_eq!(
-            parse_target("cronjobs.batch/nightly").unwrap().kind,
-            WorkloadKind::CronJob
-        );
-        assert!(parse_target("service/web").is_err());
-        assert!(parse_target("deployment/").is_err());
-    }
 }
