@@ -354,10 +354,15 @@ fn describe(error: &kube::Error) -> String {
     }
 }
 
-/// An error and its causes, each said once, joined with `: `.
+/// An error and its causes, each said once, joined with `: `. hyper's own wrapper
+/// (`client error (Connect)`, the name of a Rust enum variant) is left out: its causes
+/// say what happened.
 fn one_line(error: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in causes(error) {
+        if cause.is::<hyper_util::client::legacy::Error>() {
+            continue;
+        }
         let text = cause.to_string();
         if !parts.iter().any(|part| part.contains(&text)) {
             parts.push(text);

@@ -102,7 +102,7 @@ async fn select(
             match k8s::get_workload(connection, target.kind, namespace, &target.name).await {
                 Ok(object) => objects.push(object),
                 Err(error) if error.kind == k8s::ErrorKind::NotFound => {
-                    errors.push(ManifestError::new(text, error.message));
+                    errors.push(ManifestError::new(text, error.to_string()));
                 }
                 Err(error) => return Err(cannot_read_workloads(error)),
             }
