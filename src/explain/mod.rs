@@ -19,7 +19,7 @@ pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
 pub use path::{FieldPath, Segment};
 pub use report::{
-    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Outcome, Report, Source,
+    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Report, ReportEntry, Source,
     Summary,
 };
 pub use rules::Rule;

@@ -1,7 +1,8 @@
 //! `kubectl sandbox explain-pod`: which features of a workload GKE Sandbox blocks or
 //! degrades, with the exact field and what to do. `-f` explains manifests without a
-//! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
+//! cluster (`files`); POD, TYPE/NAME, -A and -l read a live one (`live`).
 
+mod files;
 mod live;
 
 use std::io::{BufWriter, Write};
@@ -9,11 +10,9 @@ use std::io::{BufWriter, Write};
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use crate::cli::gather::read_gke_json;
 use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
-use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadRef};
-use crate::manifest::read_sources_with;
+use crate::explain::{Report, Verdict, WorkloadRef};
 use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
@@ -113,7 +112,7 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
         live_report(args)
     } else {
-        manifest_report(args)
+        files::manifest_report(args)
     };
     match report {
         Ok(report) => {
@@ -125,38 +124,6 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
             error.code
         }
     }
-}
-
-fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
-    if !args.targets.is_empty() || args.all_namespaces {
-        return Err(CliError::usage(
-            "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
-        ));
-    }
-    let gke = args
-        .source
-        .gke_json
-        .as_deref()
-        .map(read_gke_json)
-        .transpose()?;
-    let context = Context {
-        gke: gke.as_ref(),
-        ..Context::offline()
-    };
-    let explainer = ManifestExplainer {
-        selector: args.selector.as_ref(),
-        default_namespace: args.namespace.as_deref(),
-        context: &context,
-    };
-    // Each object is explained as soon as it is read, and freed there: a manifest of
-    // thousands of documents is never held whole.
-    let set = read_sources_with(
-        &args.manifests.filenames,
-        args.manifests.recursive,
-        &mut std::io::stdin().lock(),
-        |object| explainer.explain(&object),
-    );
-    Ok(Report::from_outcomes(set.objects, set.errors, &context))
 }
 
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
