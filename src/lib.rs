@@ -12,6 +12,8 @@ pub mod exit;
 pub mod explain;
 pub mod gke;
 pub mod k8s;
+#[cfg(test)]
+mod layers;
 pub mod manifest;
 pub mod migrate;
 pub mod policy;

@@ -7,14 +7,14 @@ mod common;
 
 use std::time::Duration;
 
-use kubectl_sandbox::cli::kube_args::KubeArgs;
 use kubectl_sandbox::explain::{Context, WorkloadKind};
-use kubectl_sandbox::k8s::{self, ClusterWriter, raw};
+use kubectl_sandbox::k8s::ConnectOptions;
+use kubectl_sandbox::k8s::{self, ClusterWriter};
 use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
 use kubectl_sandbox::migrate::backup::Backup;
 use kubectl_sandbox::migrate::plan;
 use kubectl_sandbox::migrate::report::{Mode, Report, WorkloadReport};
-use kubectl_sandbox::migrate::wait::{self, WaitResult};
+use kubectl_sandbox::migrate::wait::WaitResult;
 use kubectl_sandbox::render::data;
 use serde_json::{Value, json};
 use testkit::fake_apiserver::objects::{pod, sandbox_node};
@@ -42,7 +42,6 @@ struct Rig {
     api: FakeApiServer,
     dir: tempfile::TempDir,
     runtime: tokio::runtime::Runtime,
-    client: kube::Client,
     connection: k8s::Connection,
 }
 
@@ -65,18 +64,16 @@ fn rig() -> Rig {
         .enable_all()
         .build()
         .unwrap();
-    let args = KubeArgs {
+    let args = ConnectOptions {
         kubeconfig: Some(kubeconfig),
         context: None,
         request_timeout: Duration::from_secs(10),
     };
     let connection = runtime.block_on(k8s::connect(&args)).unwrap();
-    let client = connection.client.clone();
     Rig {
         api,
         dir,
         runtime,
-        client,
         connection,
     }
 }
@@ -95,8 +92,8 @@ impl Rig {
             .map(|name| {
                 let object = self
                     .runtime
-                    .block_on(raw::get(
-                        &self.client,
+                    .block_on(k8s::get_workload(
+                        &self.connection,
                         WorkloadKind::Deployment,
                         "shop",
                         name,
@@ -243,10 +240,11 @@ fn wait_follows_the_pods_until_they_run_sandboxed() {
         WorkloadKind::Deployment,
         deployment("web"),
     )];
-    let client = rig.client.clone();
+    let connection = rig.connection.clone();
     let handle = rig.runtime.spawn(async move {
         let mut lines = Vec::new();
-        let results = wait::follow(&client, &workloads, Duration::from_secs(60), &mut lines).await;
+        let wait = Duration::from_secs(60);
+        let results = k8s::follow_rollouts(&connection, &workloads, wait, &mut lines).await;
         (results, String::from_utf8(lines).unwrap())
     });
     // Once the wait has looked at least once, the rollout replaces the pod.
@@ -286,8 +284,8 @@ fn wait_gives_up_at_the_timeout() {
         WorkloadKind::Deployment,
         deployment("web"),
     )];
-    let results = rig.runtime.block_on(wait::follow(
-        &rig.client,
+    let results = rig.runtime.block_on(k8s::follow_rollouts(
+        &rig.connection,
         &workloads,
         Duration::ZERO,
         &mut std::io::sink(),

@@ -1,21 +1,21 @@
 //! The admission preflight's one request: create the sandboxed pod with `dryRun=All`. The
 //! API server runs every admission step on it (RuntimeClass, Pod Security, policies,
-//! webhooks, LimitRanges, quotas) and stores nothing. Sent through [`Client::send`] rather
+//! webhooks, LimitRanges, quotas) and stores nothing. Sent through `Client::send` rather
 //! than `Api::create`, because kube-rs drops the response headers, and the server's
 //! `Warning` headers (Pod Security's "would violate ..." among them) are half the answer.
 
 use k8s_openapi::api::core::v1::Pod;
+use kube::Resource;
 use kube::client::Body;
 use kube::core::Request;
 use kube::core::params::PostParams;
-use kube::{Client, Resource};
 
-use super::raw::FIELD_MANAGER;
+use super::{Connection, FIELD_MANAGER};
 use crate::dry_run::Admission;
 
 /// Creates `pod` (with its namespace set) as a dry run and reads the answer. Never fails:
 /// what could not be asked is an [`Admission::NotKnown`].
-pub async fn dry_run_pod(client: &Client, pod: &Pod) -> Admission {
+pub async fn dry_run_pod(connection: &Connection, pod: &Pod) -> Admission {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let params = PostParams {
         dry_run: true,
@@ -32,7 +32,7 @@ pub async fn dry_run_pod(client: &Client, pod: &Pod) -> Admission {
         Ok(request) => request,
         Err(why) => return Admission::no_answer(format!("the dry run could not be built: {why}")),
     };
-    let response = match client.send(request.map(Body::from)).await {
+    let response = match connection.client.send(request.map(Body::from)).await {
         Ok(response) => response,
         Err(e) => {
             return Admission::no_answer(format!(

@@ -4,7 +4,8 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use super::Connection;
-use super::raw;
+use super::error::{ApiError, ErrorKind};
+use super::workloads;
 use crate::dry_run::Admission;
 use crate::migrate::writer::{DryRun, ObjectKey, WriteError, Writer};
 
@@ -15,14 +16,9 @@ pub struct ClusterWriter<'a> {
 
 impl Writer for ClusterWriter<'_> {
     async fn get(&self, object: ObjectKey<'_>) -> Result<Value, WriteError> {
-        raw::get(
-            &self.connection.client,
-            object.kind,
-            object.namespace,
-            object.name,
-        )
-        .await
-        .map_err(|e| write_error(&e))
+        workloads::get_workload(self.connection, object.kind, object.namespace, object.name)
+            .await
+            .map_err(|e| write_error(&e))
     }
 
     async fn merge_patch(
@@ -31,8 +27,8 @@ impl Writer for ClusterWriter<'_> {
         patch: &Value,
         dry_run: DryRun,
     ) -> Result<Value, WriteError> {
-        raw::merge_patch(
-            &self.connection.client,
+        workloads::merge_patch(
+            self.connection,
             object.kind,
             object.namespace,
             object.name,
@@ -44,8 +40,8 @@ impl Writer for ClusterWriter<'_> {
     }
 
     async fn replace(&self, object: ObjectKey<'_>, body: &Value) -> Result<Value, WriteError> {
-        raw::replace(
-            &self.connection.client,
+        workloads::replace(
+            self.connection,
             object.kind,
             object.namespace,
             object.name,
@@ -56,13 +52,13 @@ impl Writer for ClusterWriter<'_> {
     }
 
     async fn dry_run_pod(&self, pod: &Pod) -> Admission {
-        super::dry_run_pod(&self.connection.client, pod).await
+        super::dry_run_pod(self.connection, pod).await
     }
 }
 
-fn write_error(error: &kube::Error) -> WriteError {
+fn write_error(error: &ApiError) -> WriteError {
     WriteError {
-        conflict: raw::is_conflict(error),
-        reason: raw::describe(error),
+        conflict: error.kind == ErrorKind::Conflict,
+        reason: error.to_string(),
     }
 }

@@ -10,33 +10,20 @@ use serde_json::Value;
 
 use super::CliError;
 use super::MigrateArgs;
-use crate::cli::explain_pod::parse_target;
 use crate::cli::gather::{Reading, block_on, read_live};
 use crate::dry_run::Admission;
-use crate::explain::{Context, WorkloadKind};
+use crate::explain::{Context, WorkloadKind, WorkloadRef};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
-use crate::k8s::{self, ClusterWriter, raw};
+use crate::k8s::{self, ClusterWriter, ListScope};
 use crate::manifest::ManifestError;
 use crate::migrate::admit_all;
 use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
-use crate::migrate::wait;
 use crate::migrate::{Action, plan};
 use crate::snapshot::PodScope;
-
-/// Kinds `--all` and `-l` look at, owners before what they own.
-const SELECTABLE: [WorkloadKind; 7] = [
-    WorkloadKind::Deployment,
-    WorkloadKind::StatefulSet,
-    WorkloadKind::DaemonSet,
-    WorkloadKind::CronJob,
-    WorkloadKind::Job,
-    WorkloadKind::ReplicaSet,
-    WorkloadKind::Pod,
-];
 
 /// How long creating a node pool may take before gcloud is stopped.
 const CREATE_POOL_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -51,18 +38,17 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
         PodScope::Namespace(
             args.namespace
                 .clone()
-                .unwrap_or_else(|| connection.client.default_namespace().to_string()),
+                .unwrap_or_else(|| connection.default_namespace().to_string()),
         )
     };
     let (connection, snapshot) =
         read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
-    let client = connection.client.clone();
     let namespace = match &snapshot.pod_scope {
         PodScope::Namespace(ns) => ns.clone(),
-        PodScope::AllNamespaces => client.default_namespace().to_string(),
+        PodScope::AllNamespaces => connection.default_namespace().to_string(),
     };
     let mut report = Report::new(if args.apply { Mode::Apply } else { Mode::Plan });
-    let objects = select(args, &client, &namespace, &mut report.errors).await?;
+    let objects = select(args, &connection, &namespace, &mut report.errors).await?;
     let context = Context::from_snapshot(&snapshot);
     let mut targets = Vec::new();
     let mut yaml = String::new();
@@ -116,45 +102,34 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
 /// The named targets, or every workload no controller owns (`--all`, `-l`).
 async fn select(
     args: &MigrateArgs,
-    client: &kube::Client,
+    connection: &k8s::Connection,
     namespace: &str,
     errors: &mut Vec<ManifestError>,
 ) -> Result<Vec<Value>, CliError> {
     let mut objects = Vec::new();
     if !args.targets.is_empty() {
         for text in &args.targets {
-            let target = parse_target(text).map_err(CliError::usage)?;
-            match raw::get(client, target.kind, namespace, &target.name).await {
+            let target: WorkloadRef = text.parse().map_err(CliError::usage)?;
+            match k8s::get_workload(connection, target.kind, namespace, &target.name).await {
                 Ok(object) => objects.push(object),
-                Err(kube::Error::Api(status)) if status.code == 404 => errors.push(
-                    ManifestError::new(text, format!("not found in namespace {namespace}")),
-                ),
-                Err(e) => return Err(unreachable(&e)),
+                Err(error) if error.kind == k8s::ErrorKind::NotFound => {
+                    errors.push(ManifestError::new(text, error.to_string()));
+                }
+                Err(error) => return Err(cannot_read_workloads(error)),
             }
         }
         return Ok(objects);
     }
     let selector = args.selector.as_ref().map(|s| s.as_str());
-    for kind in SELECTABLE {
-        let listed = raw::list(client, kind, Some(namespace), selector)
-            .await
-            .map_err(|e| unreachable(&e))?;
-        objects.extend(listed.into_iter().filter(|o| {
-            !o["metadata"]["ownerReferences"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|r| r["controller"] == Value::Bool(true))
-        }));
+    let scope = ListScope::Namespace(namespace);
+    for (_, listed) in k8s::list_top_level(connection, scope, selector).await {
+        objects.extend(listed.map_err(cannot_read_workloads)?);
     }
     Ok(objects)
 }
 
-fn unreachable(error: &kube::Error) -> CliError {
-    CliError::unreachable(format!(
-        "cannot read the workloads: {}",
-        raw::describe(error)
-    ))
+fn cannot_read_workloads(error: k8s::ApiError) -> CliError {
+    CliError::unreachable(format!("cannot read the workloads: {}", error.message)).hint(error.hint)
 }
 
 /// A live object as a manifest: without the fields the server owns.
@@ -264,8 +239,9 @@ async fn apply_all(
         .collect();
     set_statuses(report, targets, statuses);
     if args.wait && !migrated.is_empty() {
-        let client = &connection.client;
-        let results = wait::follow(client, &migrated, args.timeout, &mut std::io::stderr()).await;
+        let mut progress = std::io::stderr();
+        let results =
+            k8s::follow_rollouts(connection, &migrated, args.timeout, &mut progress).await;
         for ((label, _, _), result) in migrated.iter().zip(results) {
             if let Some(row) = report
                 .workloads
@@ -307,7 +283,7 @@ fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut Wor
 pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
     let saved = Backup::open(dir).map_err(CliError::usage)?;
     block_on(async {
-        let connection = k8s::connect(&args.source.kube)
+        let connection = k8s::connect(&args.source.kube.connect_options())
             .await
             .map_err(|e| CliError::unreachable(e.to_string()))?;
         if connection.context != saved.index().context && !args.force {

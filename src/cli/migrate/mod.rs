@@ -1,6 +1,6 @@
 //! `kubectl sandbox migrate`: plan, apply and roll back the move of workloads to GKE
-//! Sandbox. `-f` works on manifest files without a cluster (`migrate_files`); named or
-//! selected live workloads go through `migrate_live`.
+//! Sandbox. `-f` works on manifest files without a cluster (`files`); named or
+//! selected live workloads go through `live`.
 
 mod files;
 mod live;
