@@ -321,11 +321,10 @@ pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
         let mut report = Report::new(Mode::Rollback);
         report.backup_dir = Some(dir.display().to_string());
         for (i, entry) in saved.index().objects.iter().enumerate() {
-            let Some(written) = &entry.migrated_resource_version else {
+            if entry.migrated_resource_version.is_none() {
                 continue;
-            };
-            let expected = (!args.force).then_some(written.as_str());
-            let result = apply::restore(&connection.client, &saved, i, expected).await;
+            }
+            let result = apply::restore(&connection.client, &saved, i, !args.force).await;
             report.restored.push(RestoreResult {
                 object: entry.label(),
                 error: result.err(),
