@@ -14,5 +14,7 @@ mod harness;
 mod migrate;
 #[path = "real_plane/policy.rs"]
 mod policy;
+#[path = "real_plane/rbac.rs"]
+mod rbac;
 #[path = "real_plane/rollout.rs"]
 mod rollout;
