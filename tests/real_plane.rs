@@ -12,7 +12,11 @@ mod common;
 mod explain;
 #[path = "real_plane/harness.rs"]
 mod harness;
+#[path = "real_plane/migrate.rs"]
+mod migrate;
 #[path = "real_plane/policy.rs"]
 mod policy;
+#[path = "real_plane/rbac.rs"]
+mod rbac;
 #[path = "real_plane/rollout.rs"]
 mod rollout;

@@ -243,7 +243,8 @@ pub async fn write_all(
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
-                let recorded = backup.record_migrated(i, &version);
+                let generation = written["metadata"]["generation"].as_i64();
+                let recorded = backup.record_migrated(i, &version, generation);
                 statuses[i] = WriteStatus::Migrated {
                     resource_version: version,
                 };
@@ -276,11 +277,10 @@ pub async fn write_all(
 /// Restores every `Migrated` entry among `statuses` (index = backup entry), newest first.
 async fn undo(writer: &impl Writer, backup: &Backup, statuses: &mut [WriteStatus]) {
     for i in (0..statuses.len()).rev() {
-        let WriteStatus::Migrated { resource_version } = &statuses[i] else {
+        if !matches!(statuses[i], WriteStatus::Migrated { .. }) {
             continue;
-        };
-        let expected = resource_version.clone();
-        statuses[i] = match restore(writer, backup, i, Some(&expected)).await {
+        }
+        statuses[i] = match restore(writer, backup, i, true).await {
             Ok(()) => WriteStatus::Restored,
             Err(reason) => WriteStatus::RestoreFailed { reason },
         };
@@ -288,14 +288,15 @@ async fn undo(writer: &impl Writer, backup: &Backup, statuses: &mut [WriteStatus
 }
 
 /// Puts backup entry `i` back: the saved object replaces the current one (PUT), with the
-/// current resourceVersion so the write is conditional. With `expected`, the object must
-/// still be at that resourceVersion (migrate's own write): a change someone made since is
-/// not overwritten.
+/// current resourceVersion so the write is conditional. With `guarded`, the object must be
+/// as migrate's own write left it: a spec change someone made since (a new generation; in
+/// backups without one, any new resourceVersion) is not overwritten. Status and metadata
+/// writes by controllers after the migration do not count.
 pub async fn restore(
     writer: &impl Writer,
     backup: &Backup,
     i: usize,
-    expected: Option<&str>,
+    guarded: bool,
 ) -> Result<(), String> {
     let entry = &backup.index().objects[i];
     let kind: WorkloadKind = entry
@@ -312,13 +313,18 @@ pub async fn restore(
         .await
         .map_err(|e| format!("cannot read it: {}", e.reason))?;
     let current_version = current["metadata"]["resourceVersion"].clone();
-    if let Some(expected) = expected
-        && current_version.as_str() != Some(expected)
-    {
-        return Err(format!(
-            "it changed after migrate wrote it (resourceVersion {expected}, now {}): left as it is",
-            current_version.as_str().unwrap_or("?")
-        ));
+    if guarded {
+        let changed = match entry.migrated_generation {
+            Some(written) => current["metadata"]["generation"].as_i64() != Some(written),
+            None => current_version.as_str() != entry.migrated_resource_version.as_deref(),
+        };
+        if changed {
+            return Err(format!(
+                "its spec changed after migrate wrote it (resourceVersion {}, now {}): left as it is",
+                entry.migrated_resource_version.as_deref().unwrap_or("?"),
+                current_version.as_str().unwrap_or("?")
+            ));
+        }
     }
     let mut body = original;
     body["metadata"]["resourceVersion"] = current_version;
@@ -636,12 +642,12 @@ mod tests {
         ));
         writer.touch("web");
         let saved = Backup::open(&backup_dir).unwrap();
-        let refused = run(restore(&writer, &saved, 0, Some("11"))).unwrap_err();
+        let refused = run(restore(&writer, &saved, 0, true)).unwrap_err();
         assert!(
             refused.contains("changed after migrate wrote it"),
             "{refused}"
         );
-        run(restore(&writer, &saved, 0, None)).unwrap();
+        run(restore(&writer, &saved, 0, false)).unwrap();
         assert_eq!(
             writer.object("web")["spec"],
             deployment("web")["spec"],

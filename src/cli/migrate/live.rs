@@ -297,14 +297,13 @@ pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
         let mut report = Report::new(Mode::Rollback);
         report.backup_dir = Some(dir.display().to_string());
         for (i, entry) in saved.index().objects.iter().enumerate() {
-            let Some(written) = &entry.migrated_resource_version else {
+            if entry.migrated_resource_version.is_none() {
                 continue;
-            };
-            let expected = (!args.force).then_some(written.as_str());
+            }
             let writer = ClusterWriter {
                 connection: &connection,
             };
-            let result = apply::restore(&writer, &saved, i, expected).await;
+            let result = apply::restore(&writer, &saved, i, !args.force).await;
             report.restored.push(RestoreResult {
                 object: entry.label(),
                 error: result.err(),
