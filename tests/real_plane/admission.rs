@@ -326,26 +326,63 @@ fn migrate_apply_skips_the_refused_workload_and_migrates_the_others() {
     assert_eq!(runtime_class("files"), Value::Null, "nothing written to it");
 }
 
+/// The ClusterRole of `deploy/rbac/FILE` under a name of this test's own (the RBAC tests
+/// install the roles under their real names); its name.
+fn own_role(plane: &ControlPlane, file: &str, ns: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy/rbac")
+        .join(file);
+    let out = plane.kubectl_ok(&[
+        "create",
+        "--dry-run=client",
+        "-o",
+        "json",
+        "-f",
+        path.to_str().unwrap(),
+    ]);
+    let mut role: Value = serde_json::from_str(&out).unwrap();
+    let name = format!("{}-{ns}", role["metadata"]["name"].as_str().unwrap());
+    role["metadata"]["name"] = json!(name);
+    plane.create(&role);
+    name
+}
+
 #[test]
 fn without_create_pods_the_dry_run_says_which_permission_is_missing() {
     let Some(plane) = gke_plane() else { return };
-    let _cluster = plane.exclusive();
-    for role in ["deploy/rbac/read.yaml", "deploy/rbac/preflight.yaml"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(role);
-        plane.kubectl_ok(&["apply", "-f", path.to_str().unwrap()]);
-    }
     let ns = plane.namespace("admission-rbac", &[]);
     plane.create(&workload(&ns, "web", json!({})));
     let user = format!("auditor-{ns}");
+    let read = own_role(plane, "read.yaml", &ns);
     plane.kubectl_ok(&[
         "create",
         "clusterrolebinding",
         &user,
-        "--clusterrole=kubectl-sandbox-read",
+        &format!("--clusterrole={read}"),
         &format!("--user={user}"),
     ]);
     let auditor = plane.kubeconfig_as(&Identity::user(&user));
-    let report = dry_run(plane, Some(&auditor), &["deployment/web", "-n", &ns], 0);
+    let gke = gke_json();
+    let args = [
+        "explain-pod",
+        "-o",
+        "json",
+        "--server-dry-run",
+        "--gke-json",
+        &gke,
+        "deployment/web",
+        "-n",
+        &ns,
+    ];
+    let mut report = Value::Null;
+    wait_until_state("the read binding to take effect", POLICY_TIMEOUT, || {
+        let output = sandbox_as(&auditor, &args);
+        report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        (
+            report["objects"][0]["admission"].is_object(),
+            format!("{report:#}"),
+        )
+    });
     let admission = &report["objects"][0]["admission"];
     assert_eq!(admission["result"], "not-known", "{report:#}");
     assert_eq!(admission["limit"], "forbidden");
@@ -363,11 +400,12 @@ fn without_create_pods_the_dry_run_says_which_permission_is_missing() {
         "{admission:#}"
     );
 
+    let preflight = own_role(plane, "preflight.yaml", &ns);
     plane.kubectl_ok(&[
         "create",
         "clusterrolebinding",
         &format!("{user}-preflight"),
-        "--clusterrole=kubectl-sandbox-preflight",
+        &format!("--clusterrole={preflight}"),
         &format!("--user={user}"),
     ]);
     wait_until_state("the binding to take effect", POLICY_TIMEOUT, || {
