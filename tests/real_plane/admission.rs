@@ -20,23 +20,50 @@ fn gke_json() -> String {
         .to_string()
 }
 
-/// `explain-pod -o json --server-dry-run ARGS`, expecting exit `code`.
-fn dry_run(plane: &ControlPlane, kubeconfig: Option<&Path>, args: &[&str], code: i32) -> Value {
-    let gke = gke_json();
+/// The plugin as the admin, or through `kubeconfig`.
+fn run(plane: &ControlPlane, kubeconfig: Option<&Path>, args: &[&str]) -> std::process::Output {
+    match kubeconfig {
+        Some(kubeconfig) => sandbox_as(kubeconfig, args),
+        None => sandbox(plane, args),
+    }
+}
+
+fn explain_args<'a>(gke: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec![
         "explain-pod",
         "-o",
         "json",
         "--server-dry-run",
         "--gke-json",
-        &gke,
+        gke,
     ];
     all.extend_from_slice(args);
-    let output = match kubeconfig {
-        Some(kubeconfig) => sandbox_as(kubeconfig, &all),
-        None => sandbox(plane, &all),
-    };
+    all
+}
+
+/// `explain-pod -o json --server-dry-run ARGS`, expecting exit `code`.
+fn dry_run(plane: &ControlPlane, args: &[&str], code: i32) -> Value {
+    let gke = gke_json();
+    let output = run(plane, None, &explain_args(&gke, args));
     serde_json::from_str(&expect_exit(&output, code)).unwrap()
+}
+
+/// Runs `command` until its JSON report satisfies `done` (a new policy or binding takes a
+/// moment to be enforced); the last report.
+fn report_when(
+    plane: &ControlPlane,
+    kubeconfig: Option<&Path>,
+    what: &str,
+    command: &[&str],
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut report = Value::Null;
+    wait_until_state(what, POLICY_TIMEOUT, || {
+        let output = run(plane, kubeconfig, command);
+        report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        (done(&report), format!("{report:#}"))
+    });
+    report
 }
 
 /// A Deployment of no replicas (no controller makes pods for it, so any pod in the
@@ -143,7 +170,6 @@ fn the_clusters_admission_refuses_admits_and_stores_nothing() {
 
     let report = dry_run(
         plane,
-        None,
         &[
             "deployment/clean",
             "deployment/pinned",
@@ -181,7 +207,7 @@ fn the_clusters_admission_refuses_admits_and_stores_nothing() {
     );
     assert_eq!(files["verdict"], "compatible");
 
-    let report = dry_run(plane, None, &["deployment/tracer", "-n", &baseline], 1);
+    let report = dry_run(plane, &["deployment/tracer", "-n", &baseline], 1);
     let tracer = &report["objects"][0];
     assert_eq!(tracer["admission"]["step"], "pod-security", "{tracer:#}");
     assert!(
@@ -213,24 +239,13 @@ fn a_policy_refusing_fsgroup_turns_uncertain_into_blocked() {
     ));
     let _policy = FsGroupPolicy::bind_to(plane, &ns);
     let gke = gke_json();
-    let args = [
-        "explain-pod",
-        "-o",
-        "json",
-        "--server-dry-run",
-        "--gke-json",
-        &gke,
-        "deployment/files",
-        "-n",
-        &ns,
-    ];
-    let mut report = Value::Null;
-    wait_until_state("the policy to be enforced", POLICY_TIMEOUT, || {
-        let output = sandbox(plane, &args);
-        report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-        let result = &report["objects"][0]["admission"]["result"];
-        (result == "refused", format!("{report:#}"))
-    });
+    let report = report_when(
+        plane,
+        None,
+        "the policy to be enforced",
+        &explain_args(&gke, &["deployment/files", "-n", &ns]),
+        |report| report["objects"][0]["admission"]["result"] == "refused",
+    );
     let files = &report["objects"][0];
     assert_eq!(files["findings"][0]["effect"], "uncertain");
     assert_eq!(files["verdict"], "blocked");
@@ -264,24 +279,23 @@ fn migrate_apply_skips_the_refused_workload_and_migrates_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("backup");
     // The plan asks the same question first, until the new policy is enforced.
-    wait_until_state("the policy to be enforced", POLICY_TIMEOUT, || {
-        let output = sandbox(
-            plane,
-            &[
-                "migrate",
-                "-n",
-                &ns,
-                "--all",
-                "--server-dry-run",
-                "-o",
-                "json",
-                "--gke-json",
-                &gke,
-            ],
-        );
-        let plan: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-        (plan["summary"]["refused"] == 1, format!("{plan:#}"))
-    });
+    report_when(
+        plane,
+        None,
+        "the policy to be enforced",
+        &[
+            "migrate",
+            "-n",
+            &ns,
+            "--all",
+            "--server-dry-run",
+            "-o",
+            "json",
+            "--gke-json",
+            &gke,
+        ],
+        |plan| plan["summary"]["refused"] == 1,
+    );
     let output = sandbox(
         plane,
         &[
@@ -329,18 +343,7 @@ fn migrate_apply_skips_the_refused_workload_and_migrates_the_others() {
 /// The ClusterRole of `deploy/rbac/FILE` under a name of this test's own (the RBAC tests
 /// install the roles under their real names); its name.
 fn own_role(plane: &ControlPlane, file: &str, ns: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("deploy/rbac")
-        .join(file);
-    let out = plane.kubectl_ok(&[
-        "create",
-        "--dry-run=client",
-        "-o",
-        "json",
-        "-f",
-        path.to_str().unwrap(),
-    ]);
-    let mut role: Value = serde_json::from_str(&out).unwrap();
+    let mut role = super::rbac::role(plane, file);
     let name = format!("{}-{ns}", role["metadata"]["name"].as_str().unwrap());
     role["metadata"]["name"] = json!(name);
     plane.create(&role);
@@ -363,26 +366,14 @@ fn without_create_pods_the_dry_run_says_which_permission_is_missing() {
     ]);
     let auditor = plane.kubeconfig_as(&Identity::user(&user));
     let gke = gke_json();
-    let args = [
-        "explain-pod",
-        "-o",
-        "json",
-        "--server-dry-run",
-        "--gke-json",
-        &gke,
-        "deployment/web",
-        "-n",
-        &ns,
-    ];
-    let mut report = Value::Null;
-    wait_until_state("the read binding to take effect", POLICY_TIMEOUT, || {
-        let output = sandbox_as(&auditor, &args);
-        report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-        (
-            report["objects"][0]["admission"].is_object(),
-            format!("{report:#}"),
-        )
-    });
+    let command = explain_args(&gke, &["deployment/web", "-n", &ns]);
+    let report = report_when(
+        plane,
+        Some(&auditor),
+        "the read binding to take effect",
+        &command,
+        |report| report["objects"][0]["admission"].is_object(),
+    );
     let admission = &report["objects"][0]["admission"];
     assert_eq!(admission["result"], "not-known", "{report:#}");
     assert_eq!(admission["limit"], "forbidden");
@@ -408,11 +399,13 @@ fn without_create_pods_the_dry_run_says_which_permission_is_missing() {
         &format!("--clusterrole={preflight}"),
         &format!("--user={user}"),
     ]);
-    wait_until_state("the binding to take effect", POLICY_TIMEOUT, || {
-        let report = dry_run(plane, Some(&auditor), &["deployment/web", "-n", &ns], 0);
-        let result = &report["objects"][0]["admission"]["result"];
-        (result == "admitted", format!("{report:#}"))
-    });
+    report_when(
+        plane,
+        Some(&auditor),
+        "the binding to take effect",
+        &command,
+        |report| report["objects"][0]["admission"]["result"] == "admitted",
+    );
     for binding in [user.clone(), format!("{user}-preflight")] {
         plane.kubectl(&[
             "delete",

@@ -16,7 +16,7 @@ use super::common::{deployment, gke_plane, sandbox_as};
 const RBAC_SYNC: Duration = Duration::from_secs(30);
 
 /// A ClusterRole of `deploy/rbac/FILE`, as JSON.
-fn role(plane: &ControlPlane, file: &str) -> Value {
+pub(super) fn role(plane: &ControlPlane, file: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("deploy/rbac")
         .join(file);
