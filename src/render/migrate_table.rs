@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Columns, Palette, admission};
 use crate::check::Status;
+use crate::dry_run::Admission;
 use crate::migrate::apply::WriteStatus;
 use crate::migrate::report::{Mode, Report};
 use crate::migrate::wait::WaitResult;
@@ -75,11 +76,13 @@ fn workload_table(report: &Report, palette: Palette) -> String {
     let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 3);
     let mut out = String::new();
     for (i, row) in columns.rows().iter().enumerate() {
-        let status = match report
-            .workloads
-            .get(i.wrapping_sub(1))
-            .map(|w| &w.planned.action)
-        {
+        let workload = report.workloads.get(i.wrapping_sub(1));
+        let refused = workload
+            .and_then(|w| w.admission.as_ref())
+            .is_some_and(Admission::is_refused);
+        let status = match workload.map(|w| &w.planned.action) {
+            // The cluster's admission refuses its pods: skipped, or forced past the refusal.
+            Some(Action::Migrate { .. }) if refused => Status::Fail,
             Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
             Some(Action::AlreadyDone { blockers }) if !blockers.is_empty() => Status::Fail,
             Some(Action::Migrate { .. } | Action::AlreadyDone { .. }) => Status::Pass,
