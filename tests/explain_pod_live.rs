@@ -323,6 +323,10 @@ fn server_dry_run_without_create_pods_says_which_permission_is_missing() {
         Some(0),
         "a limit is neither admitted nor blocked"
     );
+    let (report, _) = rig.json(&["-A", "--server-dry-run"]);
+    assert_eq!(report["objects"][0]["admission"]["limit"], "forbidden");
+    let errors = common::schema_errors("explain-report.schema.json", &report);
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
