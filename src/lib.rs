@@ -7,10 +7,13 @@
 
 pub mod check;
 pub mod cli;
+pub mod dry_run;
 pub mod exit;
 pub mod explain;
 pub mod gke;
 pub mod k8s;
+#[cfg(test)]
+mod layers;
 pub mod manifest;
 pub mod migrate;
 pub mod policy;

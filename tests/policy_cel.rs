@@ -72,9 +72,40 @@ fn refusals_in(
     object: &Value,
     namespace: &Value,
 ) -> Option<Vec<String>> {
+    admit(policy, object, None, namespace)
+}
+
+/// The messages of the validations an UPDATE of `old` to `new` fails in an untrusted
+/// namespace; None when a match condition leaves the request alone.
+fn update_refusals(
+    policy: &ValidatingAdmissionPolicy,
+    old: &Value,
+    new: &Value,
+) -> Option<Vec<String>> {
+    admit(policy, new, Some(old), &untrusted_namespace())
+}
+
+/// One admission request: a CREATE of `object`, or an UPDATE from `old_object` to it.
+fn admit(
+    policy: &ValidatingAdmissionPolicy,
+    object: &Value,
+    old_object: Option<&Value>,
+    namespace: &Value,
+) -> Option<Vec<String>> {
     let spec = policy.spec.as_ref().unwrap();
     let mut context = Context::default();
     context.add_variable("object", object).unwrap();
+    let operation = if old_object.is_some() {
+        "UPDATE"
+    } else {
+        "CREATE"
+    };
+    context
+        .add_variable("oldObject", old_object.cloned().unwrap_or(Value::Null))
+        .unwrap();
+    context
+        .add_variable("request", json!({ "operation": operation }))
+        .unwrap();
     context.add_variable("namespaceObject", namespace).unwrap();
     let mut variables = serde_json::Map::new();
     context
@@ -551,4 +582,71 @@ fn objects_being_deleted_are_left_alone() {
     let mut object = pod(json!({"containers": [{"name": "c"}]}));
     object["metadata"]["deletionTimestamp"] = json!("2026-11-26T00:00:00Z");
     assert_eq!(refusals(&admission_policy(false), &object), None);
+}
+
+/// A Deployment of `template_spec`, with `replicas`.
+fn deployment(replicas: u32, template_spec: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w", "labels": {"app": "w"}},
+           "spec": {"replicas": replicas, "template": {"metadata": {"labels": {"app": "w"}}, "spec": template_spec}}})
+}
+
+#[test]
+fn updates_that_keep_the_pod_template_are_left_alone() {
+    // The Deployment controller scales an old, unsandboxed ReplicaSet down with an UPDATE of
+    // the whole object: refusing it stalled the rollout (issue 14, tests/real_plane/rollout.rs).
+    let policy = admission_policy(true);
+    let unsandboxed =
+        json!({"containers": [{"name": "c", "securityContext": {"privileged": true}}]});
+    let old = deployment(3, unsandboxed.clone());
+    let mut scaled = deployment(0, unsandboxed.clone());
+    scaled["metadata"]["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
+    scaled["metadata"]["labels"]["team"] = json!("a");
+    assert_eq!(update_refusals(&policy, &old, &scaled), None);
+    let mut replica_set = deployment(2, unsandboxed.clone());
+    replica_set["kind"] = json!("ReplicaSet");
+    let mut scaled_down = replica_set.clone();
+    scaled_down["spec"]["replicas"] = json!(0);
+    assert_eq!(update_refusals(&policy, &replica_set, &scaled_down), None);
+    let cron = |schedule: &str| {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+        "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": unsandboxed.clone()}}}}})
+    };
+    assert_eq!(
+        update_refusals(&policy, &cron("* * * * *"), &cron("0 * * * *")),
+        None
+    );
+}
+
+#[test]
+fn updates_that_change_the_pod_template_are_checked() {
+    let policy = admission_policy(false);
+    let sandboxed_spec = json!({"runtimeClassName": "gvisor", "containers": [{"name": "c"}]});
+    let old = deployment(1, sandboxed_spec);
+    // Dropping gvisor from the template, or editing an unsandboxed template, is refused.
+    let unsandboxed = deployment(1, json!({"containers": [{"name": "c"}]}));
+    assert_eq!(
+        update_refusals(&policy, &old, &unsandboxed).unwrap().len(),
+        1
+    );
+    let mut restarted = unsandboxed.clone();
+    restarted["spec"]["template"]["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/restartedAt": "2026-12-01T00:00:00Z"});
+    assert_eq!(
+        update_refusals(&policy, &unsandboxed, &restarted)
+            .unwrap()
+            .len(),
+        1
+    );
+    // Migrating the template to gvisor passes.
+    assert_eq!(
+        update_refusals(&policy, &unsandboxed, &old).unwrap(),
+        Vec::<String>::new()
+    );
+    let cron = |spec: Value| {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+        "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": spec}}}}})
+    };
+    let before = cron(json!({"runtimeClassName": "gvisor", "containers": [{"name": "c"}]}));
+    let after = cron(json!({"containers": [{"name": "c"}]}));
+    assert_eq!(update_refusals(&policy, &before, &after).unwrap().len(), 1);
 }

@@ -13,12 +13,13 @@ mod subject;
 mod universal;
 mod verdict;
 mod workload;
+mod workload_ref;
 
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
 pub use path::{FieldPath, Segment};
 pub use report::{
-    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Outcome, Report, Source,
+    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Report, ReportEntry, Source,
     Summary,
 };
 pub use rules::Rule;
@@ -26,6 +27,7 @@ pub use subject::{ContainerList, ContainerRef, Subject};
 pub use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};
 pub use verdict::Verdict;
 pub use workload::{Workload, WorkloadError, WorkloadKind};
+pub use workload_ref::WorkloadRef;
 
 /// What the rules found in one workload's pod template.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -41,6 +41,16 @@ pub const VARIABLES: &[CelVariable] = &[
 /// Deployment is an UPDATE, and refusing it would wedge the deletion.
 pub const NOT_BEING_DELETED: &str = "!has(object.metadata.deletionTimestamp)";
 
+/// Workloads are checked on UPDATE only when their pod template changes: controllers update
+/// whole objects to scale them (the Deployment controller scales an old ReplicaSet to 0 with
+/// an UPDATE), and labels, annotations and replicas create no pod. Refusing those would stall
+/// every rollout away from an unsandboxed template. A match condition cannot read
+/// `variables`, so the template is found here as in `podSpec`.
+pub const POD_TEMPLATE_CHANGED: &str = "request.operation != 'UPDATE' || oldObject == null || \
+     object.kind == 'Pod' || \
+     (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : \
+     object.spec.template != oldObject.spec.template)";
+
 /// The rule every policy carries: the pod asks for RuntimeClass `gvisor`.
 pub const RUNTIME_CLASS_GVISOR: &str =
     "has(variables.podSpec.runtimeClassName) && variables.podSpec.runtimeClassName == 'gvisor'";

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use super::{Palette, Tone};
+use super::{Palette, Tone, admission};
+use crate::dry_run::Admission;
 use crate::explain::{Effect, ObjectReport, Report, Verdict};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -117,6 +118,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
         );
         let _ = writeln!(out, "{:detail_indent$}fix: {}", "", f.fix);
     }
+    if let Some(answer) = &object.admission {
+        for line in admission::lines(answer, options.palette) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     let counts = effect_counts(object);
     let _ = write!(
         out,
@@ -129,8 +135,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
     let _ = writeln!(out);
 }
 
-/// One line per object: where it is, its verdict, and the IDs of its findings.
+/// One line per object: where it is, its verdict, and the IDs of its findings. The last
+/// column is the file for `-f`, or the admission answer for `--server-dry-run` (live
+/// objects have no file), whose refusals and limits are spelled out under the table.
 fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
+    let dry_run = report.objects.iter().any(|o| o.admission.is_some());
     let rows: Vec<[String; 6]> = report
         .objects
         .iter()
@@ -147,13 +156,16 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
                 } else {
                     ids.join(",")
                 },
-                o.source
-                    .as_ref()
-                    .map_or_else(|| "-".into(), |s| format!("{}:{}", s.file, s.line)),
+                match (&o.admission, &o.source) {
+                    (Some(answer), _) => admission::word(answer).to_string(),
+                    (None, Some(s)) => format!("{}:{}", s.file, s.line),
+                    (None, None) => "-".into(),
+                },
             ]
         })
         .collect();
-    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", "SOURCE"];
+    let last = if dry_run { "ADMISSION" } else { "SOURCE" };
+    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", last];
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()
@@ -186,6 +198,19 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
         let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
     }
     if !rows.is_empty() {
+        out.push('\n');
+    }
+    let unsettled = report.objects.iter().filter_map(|o| {
+        o.admission
+            .as_ref()
+            .filter(|a| !matches!(a, Admission::Admitted { .. }))
+            .map(|a| (o, a))
+    });
+    for (object, answer) in unsettled {
+        let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
+        for line in admission::lines(answer, options.palette) {
+            let _ = writeln!(out, "  {line}");
+        }
         out.push('\n');
     }
 }

@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::{Columns, Palette};
+use super::{Columns, Palette, admission};
 use crate::check::Status;
+use crate::dry_run::Admission;
 use crate::migrate::apply::WriteStatus;
 use crate::migrate::report::{Mode, Report};
 use crate::migrate::wait::WaitResult;
@@ -75,11 +76,13 @@ fn workload_table(report: &Report, palette: Palette) -> String {
     let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 3);
     let mut out = String::new();
     for (i, row) in columns.rows().iter().enumerate() {
-        let status = match report
-            .workloads
-            .get(i.wrapping_sub(1))
-            .map(|w| &w.planned.action)
-        {
+        let workload = report.workloads.get(i.wrapping_sub(1));
+        let refused = workload
+            .and_then(|w| w.admission.as_ref())
+            .is_some_and(Admission::is_refused);
+        let status = match workload.map(|w| &w.planned.action) {
+            // The cluster's admission refuses its pods: skipped, or forced past the refusal.
+            Some(Action::Migrate { .. }) if refused => Status::Fail,
             Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
             Some(Action::AlreadyDone { blockers }) if !blockers.is_empty() => Status::Fail,
             Some(Action::Migrate { .. } | Action::AlreadyDone { .. }) => Status::Pass,
@@ -139,6 +142,11 @@ fn workload_table(report: &Report, palette: Palette) -> String {
             }
             Action::BarePod { advice } => detail(advice.clone()),
         }
+        if let Some(answer) = &w.admission {
+            for line in admission::lines(answer, palette) {
+                detail(line);
+            }
+        }
         for f in &w.planned.caveats {
             detail(palette.dim(&format!(
                 "caveat {} {}: {}",
@@ -182,6 +190,7 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
         Some(WriteStatus::Restored) => "written, then restored from the backup".into(),
         Some(WriteStatus::RestoreFailed { reason }) => format!("NOT restored: {reason}"),
         Some(WriteStatus::NotWritten) => "not written".into(),
+        Some(WriteStatus::Refused { reason }) => format!("skipped, not written: {reason}"),
     };
     let waited = match wait {
         None => String::new(),
@@ -197,10 +206,13 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
 
 fn summary(report: &Report) -> String {
     let s = &report.summary;
-    let counts = format!(
+    let mut counts = format!(
         "{} to migrate, {} skipped, {} already done, {} bare pod(s)",
         s.migrate, s.skip, s.already_done, s.bare_pod
     );
+    if s.refused > 0 {
+        counts.push_str(&format!(", {} refused by admission", s.refused));
+    }
     let tail = match report.mode {
         Mode::Plan => "nothing was changed (--apply makes the changes)".to_string(),
         Mode::Apply => {

@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::gke::GkeCluster;
 
 mod admission;
+mod saved;
 
 pub use admission::{
     AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceSelector, SelectorExpression,
 };
+pub use saved::{SavedSnapshotError, parse_saved};
 
 /// Version tag written into every snapshot; bump on an incompatible change.
 pub const SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/snapshot/v1";
