@@ -4,38 +4,48 @@
 
 use serde_json::Value;
 
-use super::ExplainPodArgs;
 use crate::cli::CliError;
 use crate::cli::gather::{Reading, block_on, read_live};
+use crate::cli::source_args::SourceArgs;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
 use crate::manifest::ManifestError;
 use crate::snapshot::PodScope;
 
-/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
-/// missing target is an error inside the report (exit 2), like an unreadable manifest.
-pub fn explain_live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
-    block_on(live(args, targets))
+/// What a live explain-pod reads, from the flags.
+pub(super) struct LiveInput<'a> {
+    pub source: &'a SourceArgs,
+    /// Named targets; none means every workload in scope (`-A`, `-l`).
+    pub targets: &'a [WorkloadRef],
+    pub namespace: Option<&'a str>,
+    pub all_namespaces: bool,
+    pub selector: Option<&'a str>,
 }
 
-async fn live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
-    let choose_scope = |connection: &k8s::Connection| match (&args.namespace, args.all_namespaces) {
+/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
+/// missing target is an error inside the report (exit 2), like an unreadable manifest.
+pub(super) fn explain_live(input: &LiveInput) -> Result<Report, CliError> {
+    block_on(live(input))
+}
+
+async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
+    let choose_scope = |connection: &k8s::Connection| match (input.namespace, input.all_namespaces)
+    {
         (_, true) => PodScope::AllNamespaces,
-        (Some(namespace), false) => PodScope::Namespace(namespace.clone()),
+        (Some(namespace), false) => PodScope::Namespace(namespace.to_string()),
         (None, false) => PodScope::Namespace(connection.default_namespace().to_string()),
     };
     // Namespace labels, RuntimeClasses and the GKE cluster come with the read `check` uses.
     let (connection, snapshot) =
-        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
-    let namespace = args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| connection.default_namespace().to_string());
-    let (workloads, errors) = if targets.is_empty() {
-        let selector = args.selector.as_ref().map(|s| s.as_str());
-        list_top_level(&connection, &snapshot.pod_scope, selector).await
+        read_live(input.source, choose_scope, Reading::WorkloadContext).await?;
+    let namespace = input.namespace.map_or_else(
+        || connection.default_namespace().to_string(),
+        str::to_string,
+    );
+    let (workloads, errors) = if input.targets.is_empty() {
+        list_top_level(&connection, &snapshot.pod_scope, input.selector).await
     } else {
-        get_targets(&connection, &namespace, targets).await
+        get_targets(&connection, &namespace, input.targets).await
     };
     let context = Context::from_snapshot(&snapshot);
     let mut report = Report::new(&context);
