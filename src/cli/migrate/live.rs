@@ -80,11 +80,8 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
             Ok(Some(planned)) => planned,
             Ok(None) => continue,
             Err(e) => {
-                let label = format!(
-                    "{}/{}",
-                    object["kind"].as_str().unwrap_or("?").to_ascii_lowercase(),
-                    object["metadata"]["name"].as_str().unwrap_or("?")
-                );
+                let name = object["metadata"]["name"].as_str().unwrap_or("?");
+                let label = WorkloadRef::new(e.kind(), name).to_string();
                 report
                     .errors
                     .push(ManifestError::new(&label, e.to_string()));
