@@ -162,7 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'What the binding does with a pod that is not sandboxed')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the printed objects')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the printed objects')
-            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Also refuse the features explain-pod reports as unsupported under GKE Sandbox')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

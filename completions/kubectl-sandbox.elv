@@ -154,7 +154,7 @@ set edit:completion:arg-completer[kubectl-sandbox] = {|@words|
             cand --action 'What the binding does with a pod that is not sandboxed'
             cand -o 'Output format of the printed objects'
             cand --output 'Output format of the printed objects'
-            cand --strict 'Also refuse the features explain-pod reports as unsupported under GKE Sandbox'
+            cand --strict 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)'
             cand --apply 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

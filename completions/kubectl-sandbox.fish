@@ -133,7 +133,7 @@ warn\t'Admit it and warn the client (kubectl prints the message)'
 audit\t'Admit it and record the failure in the audit log'"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s o -l output -d 'Output format of the printed objects' -r -f -a "yaml\t''
 json\t''"
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l strict -d 'Also refuse the features explain-pod reports as unsupported under GKE Sandbox'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l strict -d 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l apply -d 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s V -l version -d 'Print version'

@@ -19,3 +19,8 @@ pub mod policy;
 pub mod render;
 pub mod selector;
 pub mod snapshot;
+
+#[cfg(test)]
+mod advice_keeps_controls;
+#[cfg(test)]
+mod facts_cited;

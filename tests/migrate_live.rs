@@ -316,6 +316,19 @@ fn bare_pods_are_reported_with_advice_and_nothing_is_written() {
 }
 
 #[test]
+fn a_bare_pod_already_under_gvisor_is_done_and_exits_0() {
+    let rig = rig();
+    let mut pod = testkit::fake_apiserver::objects::pod("shop", "sandboxed");
+    pod["spec"]["runtimeClassName"] = json!("gvisor");
+    rig.api.insert(pod);
+    let (report, code) = rig.json(&["pod/sandboxed", "-n", "shop"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["workloads"][0]["action"], "already-done");
+    assert_eq!(report["summary"]["bare_pod"], 0);
+    assert_eq!(rig.writes(), []);
+}
+
+#[test]
 fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/manifests/nginx-deployment.yaml");
@@ -592,6 +605,58 @@ fn a_plan_of_files_holds_to_the_schema() {
     );
     assert!(report["workloads"][0]["line"].is_u64(), "{report:#}");
     assert!(report["errors"][0]["file"].is_string(), "{report:#}");
+}
+
+/// `migrate -f` on manifests teams deploy: hardened workloads are migrated with their
+/// caveats shown (never skipped for their hardening), the plan says which pods are
+/// replaced, and the host-reading DaemonSet is skipped with its blockers.
+#[test]
+fn hardened_workloads_are_migrated_with_caveats_and_collectors_skipped() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/manifests");
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+            .args(["migrate", "-o", format, "-f"])
+            .arg(dir.join("restricted-deployment.yaml"))
+            .arg("-f")
+            .arg(dir.join("descheduler-cronjob.yaml"))
+            .arg("-f")
+            .arg(dir.join("fluent-bit-daemonset.yaml"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let output = run("json");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_schema(&report);
+    let actions: Vec<(&str, &str)> = workloads(&report)
+        .map(|w| (w["name"].as_str().unwrap(), w["action"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("web", "migrate"),
+            ("descheduler", "migrate"),
+            ("fluent-bit", "skip")
+        ]
+    );
+    let web = &report["workloads"][0];
+    assert_eq!(web["caveats"][0]["id"], "EP007");
+    assert!(web["rollout"].as_str().unwrap().contains("rolling update"));
+    assert!(
+        report["workloads"][1]["rollout"]
+            .as_str()
+            .unwrap()
+            .contains("next scheduled run")
+    );
+    assert_eq!(report["workloads"][2]["reasons"][0]["id"], "EP003");
+    assert_eq!(output.status.code(), Some(1), "a skip is exit 1");
+
+    let table = String::from_utf8(run("table").stdout).unwrap();
+    assert!(
+        table.contains("pods: every pod is replaced by a rolling update"),
+        "{table}"
+    );
+    assert!(table.contains("caveat EP011 not-enforced"), "{table}");
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub struct PolicyArgs {
     #[arg(long, value_enum, default_value_t = ActionArg::Deny)]
     pub action: ActionArg,
 
-    /// Also refuse the features explain-pod reports as unsupported under GKE Sandbox.
+    /// Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted).
     #[arg(long)]
     pub strict: bool,
 

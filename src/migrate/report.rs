@@ -115,7 +115,7 @@ impl Report {
             match &w.planned.action {
                 Action::Migrate { .. } => s.migrate += 1,
                 Action::Skip { .. } => s.skip += 1,
-                Action::AlreadyDone => s.already_done += 1,
+                Action::AlreadyDone { .. } => s.already_done += 1,
                 Action::BarePod { .. } => s.bare_pod += 1,
             }
             match &w.write {

@@ -18,9 +18,9 @@ pub struct TableOptions {
 
 fn paint_effect(palette: Palette, effect: Effect, padded: &str) -> String {
     let tone = match effect {
-        Effect::Blocks | Effect::Unsupported => Tone::Bad,
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => Tone::Caution,
-        Effect::Unavailable => Tone::Note,
+        Effect::Blocks => Tone::Bad,
+        Effect::Uncertain | Effect::VersionDependent | Effect::Caution => Tone::Caution,
+        Effect::NotEnforced | Effect::Unavailable => Tone::Note,
     };
     palette.tone(tone, padded)
 }
@@ -48,7 +48,7 @@ fn title(object: &ObjectReport) -> String {
     title
 }
 
-/// Counts per effect in the order of severity: `1 blocks, 2 unsupported`.
+/// Counts per effect in the order of severity: `1 blocks, 2 not-enforced`.
 fn effect_counts(object: &ObjectReport) -> String {
     let mut counts: Vec<(Effect, usize)> = Vec::new();
     for finding in &object.findings {
@@ -290,11 +290,11 @@ mod tests {
         assert!(text.contains("ID     EFFECT"), "{text}");
         assert!(
             text.contains(
-                "EP005  unsupported            6  spec.containers[0].securityContext.privileged"
+                "EP005  blocks                 6  spec.containers[0].securityContext.privileged"
             ),
             "{text}"
         );
-        assert!(text.contains("VERDICT: blocked (1 unsupported)"), "{text}");
+        assert!(text.contains("VERDICT: blocked (1 blocks)"), "{text}");
         assert_eq!(text.matches("EP090").count(), 1, "universal caveats once");
         assert!(
             text.ends_with(

@@ -81,7 +81,8 @@ fn workload_table(report: &Report, palette: Palette) -> String {
             .map(|w| &w.planned.action)
         {
             Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
-            Some(Action::Migrate { .. } | Action::AlreadyDone) => Status::Pass,
+            Some(Action::AlreadyDone { blockers }) if !blockers.is_empty() => Status::Fail,
+            Some(Action::Migrate { .. } | Action::AlreadyDone { .. }) => Status::Pass,
             Some(Action::Skip { .. } | Action::BarePod { .. }) => Status::Fail,
             None => Status::Info,
         };
@@ -100,13 +101,17 @@ fn workload_table(report: &Report, palette: Palette) -> String {
         let mut detail = |text: String| out.push_str(&format!("{indent}{text}\n"));
         match &w.planned.action {
             Action::Migrate {
-                changes, forced, ..
+                changes,
+                forced,
+                rollout,
+                ..
             } => {
                 for change in changes {
                     for line in diff_lines(change) {
                         detail(line);
                     }
                 }
+                detail(format!("pods: {rollout}"));
                 for f in forced {
                     detail(palette.status(
                         Status::Warn,
@@ -120,8 +125,8 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                     ));
                 }
             }
-            Action::Skip { reasons } => {
-                for f in reasons {
+            Action::Skip { reasons: blockers } | Action::AlreadyDone { blockers } => {
+                for f in blockers {
                     detail(format!(
                         "{} {}: {} ({})",
                         f.id,
@@ -133,7 +138,6 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                 }
             }
             Action::BarePod { advice } => detail(advice.clone()),
-            Action::AlreadyDone => {}
         }
         for f in &w.planned.caveats {
             detail(palette.dim(&format!(
@@ -222,4 +226,49 @@ fn summary(report: &Report) -> String {
         }
     };
     format!("{counts}; {tail}; exit {}", report.exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::explain::Context;
+    use crate::migrate::plan;
+    use crate::migrate::report::WorkloadReport;
+
+    fn plan_table(object: serde_json::Value) -> String {
+        let planned = plan(&object, None, &Context::offline(), false)
+            .unwrap()
+            .unwrap();
+        let mut report = Report::new(Mode::Plan);
+        report.workloads.push(WorkloadReport::new(planned));
+        report.finish();
+        render(&report, Palette::PLAIN)
+    }
+
+    #[test]
+    fn already_done_still_shows_its_blockers_and_caveats() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "agent"},
+            "spec": {"template": {"spec": {"runtimeClassName": "gvisor", "hostPID": true,
+                "securityContext": {"fsGroup": 1000}, "containers": [{"name": "c"}]}}}}));
+        assert!(text.contains("already done   deployment/agent"), "{text}");
+        assert!(
+            text.contains("EP004 blocks: the pod uses the host's process namespace"),
+            "{text}"
+        );
+        assert!(text.contains("caveat EP013 uncertain"), "{text}");
+    }
+
+    #[test]
+    fn a_migration_says_which_pods_are_replaced() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "db"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}));
+        assert!(
+            text.contains("pods: every pod is replaced, one at a time"),
+            "{text}"
+        );
+    }
 }

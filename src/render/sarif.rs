@@ -13,11 +13,14 @@ const INFORMATION_URI: &str = "https://github.com/kubectl-sandbox/kubectl-sandbo
 /// The pseudo-rule for input that could not be read: SARIF results need a rule.
 const MANIFEST_ERROR_RULE: &str = "EP000";
 
+/// Only what stops the pod is an error. What needs the user's check (an uncertain or
+/// version-dependent feature, a behaviour change) is a warning; a control gVisor replaces
+/// and a signal that is unavailable are notes: nothing to change in the manifest.
 fn level(effect: Effect) -> &'static str {
     match effect {
-        Effect::Blocks | Effect::Unsupported => "error",
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => "warning",
-        Effect::Unavailable => "note",
+        Effect::Blocks => "error",
+        Effect::Uncertain | Effect::VersionDependent | Effect::Caution => "warning",
+        Effect::NotEnforced | Effect::Unavailable => "note",
     }
 }
 

@@ -49,9 +49,10 @@ impl FailOn {
 // The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
-    (documented as not supported; rejection not known), version-dependent, not-enforced, \
-    unavailable, caution.\n\
+    after_help = "Effects: blocks (the pod cannot run sandboxed: the only one that makes it \
+    blocked), uncertain (refused once; verify on the cluster), version-dependent, \
+    not-enforced (runs; a host-kernel control gVisor replaces: keep it), caution, \
+    unavailable. Facts: docs/gke-sandbox.md.\n\
     Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
     2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
     Examples:\n  \
