@@ -108,6 +108,16 @@ pub enum WorkloadError {
     },
 }
 
+impl WorkloadError {
+    /// The kind of the workload that could not be read.
+    pub fn kind(&self) -> WorkloadKind {
+        match self {
+            WorkloadError::MissingTemplate { kind, .. }
+            | WorkloadError::InvalidTemplate { kind, .. } => *kind,
+        }
+    }
+}
+
 impl Workload {
     pub fn template_path(&self) -> FieldPath {
         self.kind.template_path()

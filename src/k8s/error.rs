@@ -435,4 +435,77 @@ mod tests {
             );
         }
     }
+
+    fn patch_of_web() -> ApiRequest<'static> {
+        ApiRequest {
+            verb: Verb::Patch,
+            resource: "deployments.apps".to_string(),
+            scope: ListScope::Namespace("shop"),
+            name: Some("web"),
+        }
+    }
+
+    #[test]
+    fn one_object_classified_forbidden_not_found_conflict_with_the_servers_words() {
+        let forbidden = classify(
+            &status(403, "deployments.apps \"web\" is forbidden"),
+            &patch_of_web(),
+            "s",
+        );
+        assert_eq!(
+            forbidden.kind,
+            ErrorKind::Forbidden {
+                permission: "patch deployments.apps in namespace shop".to_string()
+            }
+        );
+        assert!(
+            forbidden.message.contains("is forbidden"),
+            "{}",
+            forbidden.message
+        );
+        assert!(
+            forbidden
+                .hint
+                .contains("`kubectl auth can-i patch deployments.apps -n shop`"),
+            "{}",
+            forbidden.hint
+        );
+
+        let missing = classify(&status(404, "not there"), &patch_of_web(), "s");
+        assert_eq!(missing.kind, ErrorKind::NotFound);
+        assert_eq!(missing.message, "not found in namespace shop");
+        assert!(
+            missing
+                .hint
+                .contains("kubectl get deployments.apps -n shop"),
+            "{}",
+            missing.hint
+        );
+
+        let conflict = classify(
+            &status(409, "the object has been modified"),
+            &patch_of_web(),
+            "s",
+        );
+        assert_eq!(conflict.kind, ErrorKind::Conflict);
+        assert!(
+            conflict.message.contains("patch deployments.apps/web"),
+            "{}",
+            conflict.message
+        );
+        assert!(
+            conflict.message.contains("the object has been modified"),
+            "{}",
+            conflict.message
+        );
+
+        let broken = classify(&status(500, "etcd is down"), &patch_of_web(), "s");
+        assert_eq!(broken.kind, ErrorKind::Other);
+        assert!(
+            broken.message.contains("etcd is down"),
+            "{}",
+            broken.message
+        );
+        assert!(broken.to_string().contains("readyz"), "{broken}");
+    }
 }

@@ -398,6 +398,17 @@ mod tests {
         }
     }
 
+    /// The whole sequence for web, api and db, backed up to `backup_dir`.
+    fn apply_names(writer: &FakeWriter, cluster_ready: bool, backup_dir: &Path) -> Applied {
+        run(apply(
+            writer,
+            &targets(&NAMES),
+            cluster_ready,
+            Refusals::Skip,
+            &place(backup_dir),
+        ))
+    }
+
     fn writes(writer: &FakeWriter) -> Vec<Request> {
         writer
             .requests
@@ -423,13 +434,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backup_dir = dir.path().join("b");
         let writer = writer(&NAMES, vec![(Step::DryRun, "api")]);
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&backup_dir),
-        ));
+        let applied = apply_names(&writer, true, &backup_dir);
         assert_eq!(writes(&writer), [], "no request but dry runs");
         assert_eq!(writer.requests.borrow().len(), 6, "every dry run is tried");
         assert!(matches!(
@@ -456,13 +461,7 @@ mod tests {
             watch_dir: Some(backup_dir.clone()),
             ..writer(&NAMES, Vec::new())
         };
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&backup_dir),
-        ));
+        let applied = apply_names(&writer, true, &backup_dir);
         assert_eq!(
             writer.files_at_first_write.borrow().as_deref(),
             Some(
@@ -485,13 +484,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("someone-elses"), "x").unwrap();
         let writer = writer(&NAMES, Vec::new());
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(dir.path()),
-        ));
+        let applied = apply_names(&writer, true, dir.path());
         assert_eq!(writes(&writer), []);
         assert_eq!(applied.backup_dir, None);
         let stopped = applied.stopped.unwrap();
@@ -503,13 +496,7 @@ mod tests {
     fn every_write_is_guarded_by_the_resource_version_it_was_planned_from() {
         let dir = tempfile::tempdir().unwrap();
         let writer = writer(&NAMES, Vec::new());
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&dir.path().join("b")),
-        ));
+        let applied = apply_names(&writer, true, &dir.path().join("b"));
         let sent = writes(&writer);
         assert_eq!(sent.len(), 3);
         for request in sent {
@@ -539,13 +526,7 @@ mod tests {
             changed_before_first_write: Some("api"),
             ..writer(&NAMES, Vec::new())
         };
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&dir.path().join("b")),
-        ));
+        let applied = apply_names(&writer, true, &dir.path().join("b"));
         let mut touched = deployment("api");
         touched["metadata"]["resourceVersion"] = json!("11");
         assert!(
@@ -572,13 +553,7 @@ mod tests {
     fn the_first_failed_write_restores_the_objects_already_changed_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let writer = writer(&NAMES, vec![(Step::Write, "db")]);
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&dir.path().join("b")),
-        ));
+        let applied = apply_names(&writer, true, &dir.path().join("b"));
         assert!(
             matches!(
                 applied.statuses[..],
@@ -610,13 +585,7 @@ mod tests {
     fn a_failed_restore_is_reported_and_the_rest_still_restored() {
         let dir = tempfile::tempdir().unwrap();
         let writer = writer(&NAMES, vec![(Step::Write, "db"), (Step::Replace, "api")]);
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&dir.path().join("b")),
-        ));
+        let applied = apply_names(&writer, true, &dir.path().join("b"));
         assert!(
             matches!(
                 &applied.statuses[..],
@@ -633,13 +602,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backup_dir = dir.path().join("b");
         let writer = writer(&NAMES, Vec::new());
-        run(apply(
-            &writer,
-            &targets(&NAMES),
-            true,
-            Refusals::Skip,
-            &place(&backup_dir),
-        ));
+        apply_names(&writer, true, &backup_dir);
         writer.touch("web");
         let saved = Backup::open(&backup_dir).unwrap();
         let refused = run(restore(&writer, &saved, 0, true)).unwrap_err();
@@ -659,13 +622,7 @@ mod tests {
     fn a_cluster_that_cannot_take_sandboxed_pods_gets_no_request() {
         let dir = tempfile::tempdir().unwrap();
         let writer = writer(&NAMES, Vec::new());
-        let applied = run(apply(
-            &writer,
-            &targets(&NAMES),
-            false,
-            Refusals::Skip,
-            &place(&dir.path().join("b")),
-        ));
+        let applied = apply_names(&writer, false, &dir.path().join("b"));
         assert_eq!(*writer.requests.borrow(), []);
         assert!(
             applied

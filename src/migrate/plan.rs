@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::merge::{merge_patch, patch_of};
 use super::pins::pin_removals;
-use crate::explain::{Context, FieldPath, Finding, Workload, WorkloadError, WorkloadKind, explain};
+use crate::explain::{
+    Context, FieldPath, Finding, Workload, WorkloadError, WorkloadKind, WorkloadRef, explain,
+};
 use crate::snapshot::{GVISOR_HANDLER, GVISOR_RUNTIME_CLASS};
 
 /// One field the migration sets or removes. `before` absent: the field is new; `after`
@@ -75,7 +77,7 @@ pub struct Planned {
 impl Planned {
     /// `deployment/web`, as kubectl names it.
     pub fn label(&self) -> String {
-        format!("{}/{}", self.kind.name().to_ascii_lowercase(), self.name)
+        WorkloadRef::new(self.kind, self.name.as_str()).to_string()
     }
 
     /// The object as it will be, when the plan is to migrate it.

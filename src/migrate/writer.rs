@@ -2,8 +2,6 @@
 //! ([`super::apply`]) decides the order, `k8s::ClusterWriter` talks to the API server, and
 //! the unit tests use a fake that fails wherever a test says.
 
-use std::fmt;
-
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
@@ -16,14 +14,6 @@ pub struct ObjectKey<'a> {
     pub kind: WorkloadKind,
     pub namespace: &'a str,
     pub name: &'a str,
-}
-
-impl fmt::Display for ObjectKey<'_> {
-    /// `deployment/web in shop`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = self.kind.name().to_ascii_lowercase();
-        write!(f, "{kind}/{} in {}", self.name, self.namespace)
-    }
 }
 
 /// Whether a request only runs admission and validation (`dryRun=All`) or stores.

@@ -4,39 +4,51 @@
 
 use serde_json::Value;
 
-use super::ExplainPodArgs;
 use crate::cli::CliError;
 use crate::cli::gather::{Reading, block_on, read_live};
+use crate::cli::source_args::SourceArgs;
 use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
 use crate::manifest::ManifestError;
 use crate::snapshot::PodScope;
 
-/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
-/// missing target is an error inside the report (exit 2), like an unreadable manifest.
-pub fn explain_live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
-    block_on(live(args, targets))
+/// What a live explain-pod reads, from the flags.
+pub(super) struct LiveInput<'a> {
+    pub source: &'a SourceArgs,
+    /// Named targets; none means every workload in scope (`-A`, `-l`).
+    pub targets: &'a [WorkloadRef],
+    pub namespace: Option<&'a str>,
+    pub all_namespaces: bool,
+    pub selector: Option<&'a str>,
+    /// Also create each workload's sandboxed pod as a dry run (`--server-dry-run`).
+    pub server_dry_run: bool,
 }
 
-async fn live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
-    let choose_scope = |connection: &k8s::Connection| match (&args.namespace, args.all_namespaces) {
+/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
+/// missing target is an error inside the report (exit 2), like an unreadable manifest.
+pub(super) fn explain_live(input: &LiveInput) -> Result<Report, CliError> {
+    block_on(live(input))
+}
+
+async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
+    let choose_scope = |connection: &k8s::Connection| match (input.namespace, input.all_namespaces)
+    {
         (_, true) => PodScope::AllNamespaces,
-        (Some(namespace), false) => PodScope::Namespace(namespace.clone()),
+        (Some(namespace), false) => PodScope::Namespace(namespace.to_string()),
         (None, false) => PodScope::Namespace(connection.default_namespace().to_string()),
     };
     // Namespace labels, RuntimeClasses and the GKE cluster come with the read `check` uses.
     let (connection, snapshot) =
-        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
-    let namespace = args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| connection.default_namespace().to_string());
-    let (workloads, errors) = if targets.is_empty() {
-        let selector = args.selector.as_ref().map(|s| s.as_str());
-        list_top_level(&connection, &snapshot.pod_scope, selector).await
+        read_live(input.source, choose_scope, Reading::WorkloadContext).await?;
+    let namespace = input.namespace.map_or_else(
+        || connection.default_namespace().to_string(),
+        str::to_string,
+    );
+    let (workloads, errors) = if input.targets.is_empty() {
+        list_top_level(&connection, &snapshot.pod_scope, input.selector).await
     } else {
-        get_targets(&connection, &namespace, targets).await
+        get_targets(&connection, &namespace, input.targets).await
     };
     let context = Context::from_snapshot(&snapshot);
     let mut report = Report::new(&context);
@@ -44,7 +56,7 @@ async fn live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, 
     for workload in workloads {
         let explanation = explain(&workload, Some(&namespace), &context);
         let mut object = ObjectReport::new(&workload, explanation, None, None);
-        if args.server_dry_run {
+        if input.server_dry_run {
             let pod = dry_run::sandboxed_pod(&workload, &namespace);
             dry_run::judge(&mut object, k8s::dry_run_pod(&connection, &pod).await);
         }

@@ -17,7 +17,8 @@ use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
-use live::explain_live;
+use files::FilesInput;
+use live::{LiveInput, explain_live};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -119,7 +120,7 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
         live_report(args)
     } else {
-        files::manifest_report(args)
+        manifest_report(args)
     };
     match report {
         Ok(report) => {
@@ -131,6 +132,25 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
             error.code
         }
     }
+}
+
+fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
+    if !args.targets.is_empty() || args.all_namespaces {
+        return Err(CliError::usage(
+            "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
+        ));
+    }
+    if args.server_dry_run {
+        return Err(CliError::usage(
+            "--server-dry-run asks the cluster about live workloads (POD, TYPE/NAME, -A, -l), not -f manifests",
+        ));
+    }
+    files::manifest_report(&FilesInput {
+        manifests: &args.manifests,
+        gke_json: args.source.gke_json.as_deref(),
+        selector: args.selector.as_ref(),
+        namespace: args.namespace.as_deref(),
+    })
 }
 
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
@@ -150,7 +170,14 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             "-A explains every workload; name targets with -n NAMESPACE instead",
         ));
     }
-    explain_live(args, &targets)
+    explain_live(&LiveInput {
+        source: &args.source,
+        targets: &targets,
+        namespace: args.namespace.as_deref(),
+        all_namespaces: args.all_namespaces,
+        selector: args.selector.as_ref().map(LabelSelector::as_str),
+        server_dry_run: args.server_dry_run,
+    })
 }
 
 fn print(report: &Report, args: &ExplainPodArgs) {

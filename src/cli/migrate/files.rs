@@ -3,24 +3,32 @@
 //! pools are sandbox pools.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use super::CliError;
-use super::MigrateArgs;
+use crate::cli::CliError;
 use crate::cli::gather::read_gke_json;
+use crate::cli::source_args::ManifestArgs;
 use crate::explain::Context;
 use crate::manifest::{ManifestError, ManifestObject, read_sources};
 use crate::migrate::report::{Mode, Report, WorkloadReport};
 use crate::migrate::text_edit::{self, LineEdit};
 use crate::migrate::{Action, plan};
+use crate::selector::LabelSelector;
+
+/// What `-f` reads and plans, from the flags.
+pub(super) struct FilesInput<'a> {
+    pub manifests: &'a ManifestArgs,
+    pub gke_json: Option<&'a Path>,
+    pub selector: Option<&'a LabelSelector>,
+    /// The namespace of manifests that name none.
+    pub namespace: Option<&'a str>,
+    /// Plan blocked workloads too.
+    pub force: bool,
+}
 
 /// The report, and the YAML output: every file's text with the change made.
-pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
-    let gke = args
-        .source
-        .gke_json
-        .as_deref()
-        .map(read_gke_json)
-        .transpose()?;
+pub(super) fn migrate_files(input: &FilesInput<'_>) -> Result<(Report, String), CliError> {
+    let gke = input.gke_json.map(read_gke_json).transpose()?;
     let context = Context {
         gke: gke.as_ref(),
         ..Context::offline()
@@ -28,8 +36,8 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     // The edits are made to the very text that was parsed: a file that changed on disk
     // since would misplace them.
     let (set, sources) = read_sources(
-        &args.manifests.filenames,
-        args.manifests.recursive,
+        &input.manifests.filenames,
+        input.manifests.recursive,
         &mut std::io::stdin().lock(),
     );
     let mut texts: BTreeMap<String, String> = sources
@@ -44,15 +52,10 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
         if !files.iter().any(|(f, _)| *f == object.file) {
             files.push((object.file.clone(), Vec::new()));
         }
-        if !selected(args, object) {
+        if !selected(input, object) {
             continue;
         }
-        let planned = match plan(
-            &object.value,
-            args.namespace.as_deref(),
-            &context,
-            args.force,
-        ) {
+        let planned = match plan(&object.value, input.namespace, &context, input.force) {
             Ok(Some(planned)) => planned,
             Ok(None) => continue,
             Err(e) => {
@@ -103,8 +106,8 @@ fn separator(files: &[(String, Vec<LineEdit>)]) -> String {
     }
 }
 
-fn selected(args: &MigrateArgs, object: &ManifestObject) -> bool {
-    let Some(selector) = &args.selector else {
+fn selected(input: &FilesInput<'_>, object: &ManifestObject) -> bool {
+    let Some(selector) = input.selector else {
         return true;
     };
     let labels = object.value["metadata"]["labels"]

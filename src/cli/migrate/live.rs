@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::CliError;
-use super::MigrateArgs;
+use crate::cli::CliError;
 use crate::cli::gather::{Reading, block_on, read_live};
+use crate::cli::kube_args::KubeArgs;
+use crate::cli::source_args::SourceArgs;
 use crate::dry_run::Admission;
 use crate::explain::{Context, WorkloadKind, WorkloadRef};
 use crate::gke::commands;
@@ -28,40 +29,63 @@ use crate::snapshot::PodScope;
 /// How long creating a node pool may take before gcloud is stopped.
 const CREATE_POOL_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// The report, and for `-o yaml` the changed objects as YAML documents.
-pub fn migrate_live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
-    block_on(live(args))
+/// What a live migrate selects and does, from the flags.
+pub(super) struct LiveInput<'a> {
+    pub source: &'a SourceArgs,
+    /// `TYPE/NAME` as given; none with `--all` or `-l`.
+    pub targets: &'a [String],
+    pub namespace: Option<&'a str>,
+    pub selector: Option<&'a str>,
+    pub apply: bool,
+    /// Dry-run each workload's sandboxed pod in the plan too (`--apply` always does).
+    pub server_dry_run: bool,
+    /// Past blocking findings, a cluster not ready, a rollback of changed objects.
+    pub force: bool,
+    pub backup_dir: Option<&'a Path>,
+    /// `--wait`, for how long.
+    pub wait: Option<Duration>,
+    pub pool: PoolInput<'a>,
 }
 
-async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
+/// `--create-node-pool` and the pool it would create.
+pub(super) struct PoolInput<'a> {
+    pub create: bool,
+    /// Create without asking.
+    pub yes: bool,
+    pub name: &'a str,
+    pub machine_type: Option<&'a str>,
+}
+
+/// The report, and for `-o yaml` the changed objects as YAML documents.
+pub(super) fn migrate_live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
+    block_on(live(input))
+}
+
+async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
     let choose_scope = |connection: &k8s::Connection| {
-        PodScope::Namespace(
-            args.namespace
-                .clone()
-                .unwrap_or_else(|| connection.default_namespace().to_string()),
-        )
+        PodScope::Namespace(input.namespace.map_or_else(
+            || connection.default_namespace().to_string(),
+            str::to_string,
+        ))
     };
     let (connection, snapshot) =
-        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
+        read_live(input.source, choose_scope, Reading::WorkloadContext).await?;
     let namespace = match &snapshot.pod_scope {
         PodScope::Namespace(ns) => ns.clone(),
         PodScope::AllNamespaces => connection.default_namespace().to_string(),
     };
-    let mut report = Report::new(if args.apply { Mode::Apply } else { Mode::Plan });
-    let objects = select(args, &connection, &namespace, &mut report.errors).await?;
+    let mut report = Report::new(if input.apply { Mode::Apply } else { Mode::Plan });
+    let objects = select(input, &connection, &namespace, &mut report.errors).await?;
     let context = Context::from_snapshot(&snapshot);
     let mut targets = Vec::new();
     let mut yaml = String::new();
     for object in objects {
-        let planned = match plan(&object, Some(&namespace), &context, args.force) {
+        let planned = match plan(&object, Some(&namespace), &context, input.force) {
             Ok(Some(planned)) => planned,
             Ok(None) => continue,
             Err(e) => {
-                let label = format!(
-                    "{}/{}",
-                    object["kind"].as_str().unwrap_or("?").to_ascii_lowercase(),
-                    object["metadata"]["name"].as_str().unwrap_or("?")
-                );
+                let name = object["metadata"]["name"].as_str().unwrap_or("?");
+                let label = WorkloadRef::new(e.kind(), name).to_string();
                 report
                     .errors
                     .push(ManifestError::new(&label, e.to_string()));
@@ -78,14 +102,14 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
         }
         report.workloads.push(WorkloadReport::new(planned));
     }
-    let mut checked = preflight(&snapshot, &args.pool_name, args.machine_type.as_deref());
-    if args.create_node_pool {
-        create_node_pool(args, &mut checked)?;
+    let mut checked = preflight(&snapshot, input.pool.name, input.pool.machine_type);
+    if input.pool.create {
+        create_node_pool(&input.pool, &mut checked)?;
     }
     report.preflight = Some(checked);
-    if args.apply {
-        apply_all(args, &connection, &targets, &mut report).await;
-    } else if args.server_dry_run {
+    if input.apply {
+        apply_all(input, &connection, &targets, &mut report).await;
+    } else if input.server_dry_run {
         let admissions = admit_all(
             &ClusterWriter {
                 connection: &connection,
@@ -101,14 +125,14 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
 
 /// The named targets, or every workload no controller owns (`--all`, `-l`).
 async fn select(
-    args: &MigrateArgs,
+    input: &LiveInput<'_>,
     connection: &k8s::Connection,
     namespace: &str,
     errors: &mut Vec<ManifestError>,
 ) -> Result<Vec<Value>, CliError> {
     let mut objects = Vec::new();
-    if !args.targets.is_empty() {
-        for text in &args.targets {
+    if !input.targets.is_empty() {
+        for text in input.targets {
             let target: WorkloadRef = text.parse().map_err(CliError::usage)?;
             match k8s::get_workload(connection, target.kind, namespace, &target.name).await {
                 Ok(object) => objects.push(object),
@@ -120,7 +144,7 @@ async fn select(
         }
         return Ok(objects);
     }
-    let selector = args.selector.as_ref().map(|s| s.as_str());
+    let selector = input.selector;
     let scope = ListScope::Namespace(namespace);
     for (_, listed) in k8s::list_top_level(connection, scope, selector).await {
         objects.extend(listed.map_err(cannot_read_workloads)?);
@@ -154,7 +178,7 @@ fn manifest_of(mut object: Value) -> Value {
 
 /// `--create-node-pool`: runs the preflight's command through gcloud after a
 /// confirmation; never on Autopilot (the preflight gives no command there).
-fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), CliError> {
+fn create_node_pool(pool: &PoolInput<'_>, checked: &mut Preflight) -> Result<(), CliError> {
     let Some(argv) = checked.create_node_pool.clone() else {
         checked
             .checks
@@ -162,7 +186,7 @@ fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), C
         return Ok(());
     };
     let line = commands::display(&argv);
-    if !args.yes {
+    if !pool.yes {
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
             return Err(CliError::usage(format!(
@@ -191,7 +215,7 @@ fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), C
     }
     checked.checks.push(format!(
         "created node pool {} with `{line}`; its nodes join the cluster as they start",
-        args.pool_name
+        pool.name
     ));
     checked.problems.clear();
     checked.ready = true;
@@ -201,24 +225,23 @@ fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), C
 
 /// The engine's dry run, backup, writes and restore on failure; then `--wait`.
 async fn apply_all(
-    args: &MigrateArgs,
+    input: &LiveInput<'_>,
     connection: &k8s::Connection,
     targets: &[Target],
     report: &mut Report,
 ) {
-    let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || args.force;
+    let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || input.force;
     let now = k8s_openapi::jiff::Timestamp::now().to_string();
-    let dir = args
+    let dir = input
         .backup_dir
-        .clone()
-        .unwrap_or_else(|| backup::default_dir(&now));
+        .map_or_else(|| backup::default_dir(&now), Path::to_path_buf);
     let place = BackupPlace {
         dir: &dir,
         context: &connection.context,
         created_at: &now,
     };
     let writer = ClusterWriter { connection };
-    let refusals = if args.force {
+    let refusals = if input.force {
         Refusals::Write
     } else {
         Refusals::Skip
@@ -238,10 +261,11 @@ async fn apply_all(
         })
         .collect();
     set_statuses(report, targets, statuses);
-    if args.wait && !migrated.is_empty() {
+    if let Some(timeout) = input.wait
+        && !migrated.is_empty()
+    {
         let mut progress = std::io::stderr();
-        let results =
-            k8s::follow_rollouts(connection, &migrated, args.timeout, &mut progress).await;
+        let results = k8s::follow_rollouts(connection, &migrated, timeout, &mut progress).await;
         for ((label, _, _), result) in migrated.iter().zip(results) {
             if let Some(row) = report
                 .workloads
@@ -280,13 +304,13 @@ fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut Wor
 
 /// `--rollback DIR`: every object migrate changed goes back to its saved version, unless
 /// someone changed it since (`--force` restores it anyway).
-pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
+pub(super) fn rollback(kube: &KubeArgs, force: bool, dir: &Path) -> Result<Report, CliError> {
     let saved = Backup::open(dir).map_err(CliError::usage)?;
     block_on(async {
-        let connection = k8s::connect(&args.source.kube.connect_options())
+        let connection = k8s::connect(&kube.connect_options())
             .await
             .map_err(|e| CliError::unreachable(e.to_string()))?;
-        if connection.context != saved.index().context && !args.force {
+        if connection.context != saved.index().context && !force {
             return Err(CliError::usage(format!(
                 "the backup is of context {}, the kubeconfig's is {}",
                 saved.index().context,
@@ -303,7 +327,7 @@ pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
             let writer = ClusterWriter {
                 connection: &connection,
             };
-            let result = apply::restore(&writer, &saved, i, !args.force).await;
+            let result = apply::restore(&writer, &saved, i, !force).await;
             report.restored.push(RestoreResult {
                 object: entry.label(),
                 error: result.err(),

@@ -20,6 +20,8 @@ use crate::migrate::Action;
 use crate::migrate::report::{Mode, Report};
 use crate::render::{Palette, data, migrate_table};
 use crate::selector::LabelSelector;
+use files::FilesInput;
+use live::{LiveInput, PoolInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -128,11 +130,34 @@ pub struct MigrateArgs {
 pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
     let (report, yaml) = if let Some(dir) = &args.rollback {
-        (live::rollback(args, dir)?, String::new())
+        let report = live::rollback(&args.source.kube, args.force, dir)?;
+        (report, String::new())
     } else if !args.manifests.filenames.is_empty() {
-        files::migrate_files(args)?
+        files::migrate_files(&FilesInput {
+            manifests: &args.manifests,
+            gke_json: args.source.gke_json.as_deref(),
+            selector: args.selector.as_ref(),
+            namespace: args.namespace.as_deref(),
+            force: args.force,
+        })?
     } else {
-        live::migrate_live(args)?
+        live::migrate_live(&LiveInput {
+            source: &args.source,
+            targets: &args.targets,
+            namespace: args.namespace.as_deref(),
+            selector: args.selector.as_ref().map(LabelSelector::as_str),
+            apply: args.apply,
+            server_dry_run: args.server_dry_run,
+            force: args.force,
+            backup_dir: args.backup_dir.as_deref(),
+            wait: args.wait.then_some(args.timeout),
+            pool: PoolInput {
+                create: args.create_node_pool,
+                yes: args.yes,
+                name: &args.pool_name,
+                machine_type: args.machine_type.as_deref(),
+            },
+        })?
     };
     warn_if_forced(&report, args.force);
     if args.output != OutputFormat::Table {
