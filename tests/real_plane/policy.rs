@@ -84,18 +84,20 @@ fn apply_over_objects_created_by_kubectl_apply_names_the_conflict_then_forces_it
         ],
     );
     expect_exit(&forced, 0);
-    let policy = plane
-        .get(
-            "validatingadmissionpolicy",
-            None,
-            kubectl_sandbox::policy::POLICY_NAME,
-        )
-        .unwrap();
+    let policy: Value = serde_json::from_str(&plane.kubectl_ok(&[
+        "get",
+        "validatingadmissionpolicy",
+        kubectl_sandbox::policy::POLICY_NAME,
+        "-o",
+        "json",
+        "--show-managed-fields",
+    ]))
+    .unwrap();
     let appliers: Vec<&Value> = policy["metadata"]["managedFields"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|m| m["operation"] == "Apply")
+        .filter(|m| m["operation"] == "Apply" && m["subresource"].is_null())
         .map(|m| &m["manager"])
         .collect();
     assert_eq!(appliers, [&json!("kubectl-sandbox")], "{policy:#}");
