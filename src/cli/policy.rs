@@ -51,7 +51,8 @@ pub struct PolicyArgs {
     pub apply: bool,
 
     /// With --apply: take over the fields another field manager set (e.g. `kubectl apply`),
-    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict.
+    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the
+    /// conflict; both objects end exactly as printed.
     #[arg(long, requires = "apply")]
     pub force_conflicts: bool,
 }
@@ -132,6 +133,13 @@ async fn apply(kube: &KubeArgs, set: &PolicySet, force_conflicts: bool) -> Resul
     let mut params = PatchParams::apply(FIELD_MANAGER);
     if force_conflicts {
         params = params.force();
+        // Without this, items of set-typed lists that another manager wrote would stay.
+        crate::k8s::ownership::take_ownership(&policies, POLICY_NAME, FIELD_MANAGER)
+            .await
+            .map_err(|e| refused("validatingadmissionpolicies", true, &e))?;
+        crate::k8s::ownership::take_ownership(&bindings, POLICY_NAME, FIELD_MANAGER)
+            .await
+            .map_err(|e| refused("validatingadmissionpolicybindings", true, &e))?;
     }
     for dry_run in [true, false] {
         let params = if dry_run {

@@ -10,6 +10,7 @@ mod connect;
 mod failure;
 mod kubeconfig;
 mod list;
+pub mod ownership;
 mod pod_fields;
 pub mod raw;
 mod read;
