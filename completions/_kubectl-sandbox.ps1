@@ -166,7 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sandbox' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the printed objects')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)')
-            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict; both objects end exactly as printed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

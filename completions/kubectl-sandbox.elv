@@ -158,7 +158,7 @@ set edit:completion:arg-completer[kubectl-sandbox] = {|@words|
             cand --output 'Output format of the printed objects'
             cand --strict 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)'
             cand --apply 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)'
-            cand --force-conflicts 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict'
+            cand --force-conflicts 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict; both objects end exactly as printed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -137,7 +137,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" 
 json\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l strict -d 'Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l apply -d 'Install or update both objects (server-side apply, field manager kubectl-sandbox, after a server dry run of both)'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l force-conflicts -d 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l force-conflicts -d 'With --apply: take over the fields another field manager set (e.g. `kubectl apply`), like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict; both objects end exactly as printed'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand version" -s h -l help -d 'Print help'

@@ -47,7 +47,8 @@ pub struct PolicyArgs {
     pub apply: bool,
 
     /// With --apply: take over the fields another field manager set (e.g. `kubectl apply`),
-    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict.
+    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the
+    /// conflict; both objects end exactly as printed.
     #[arg(long, requires = "apply")]
     pub force_conflicts: bool,
 }

@@ -12,6 +12,7 @@ mod connect;
 mod error;
 mod kubeconfig;
 mod list;
+mod ownership;
 mod pod_dry_run;
 mod pod_fields;
 mod policy;

@@ -70,6 +70,13 @@ pub async fn apply_policy(
     let mut params = PatchParams::apply(FIELD_MANAGER);
     if force_conflicts {
         params = params.force();
+        // Without this, items of set-typed lists that another manager wrote would stay.
+        super::ownership::take_ownership(&policies, POLICY_NAME, FIELD_MANAGER)
+            .await
+            .map_err(refused("validatingadmissionpolicies", true))?;
+        super::ownership::take_ownership(&bindings, POLICY_NAME, FIELD_MANAGER)
+            .await
+            .map_err(refused("validatingadmissionpolicybindings", true))?;
     }
     for dry_run in [true, false] {
         let params = if dry_run {

@@ -287,6 +287,9 @@ async fn undo(writer: &impl Writer, backup: &Backup, statuses: &mut [WriteStatus
     }
 }
 
+/// How often a restore is tried when the object keeps changing under it.
+const RESTORE_ATTEMPTS: u32 = 5;
+
 /// Puts backup entry `i` back: the saved object replaces the current one (PUT), with the
 /// current resourceVersion so the write is conditional. With `guarded`, the object must be
 /// as migrate's own write left it: a spec change someone made since (a new generation; in
@@ -308,35 +311,41 @@ pub async fn restore(
         namespace: &entry.namespace,
         name: &entry.name,
     };
-    let current = writer
-        .get(key)
-        .await
-        .map_err(|e| format!("cannot read it: {}", e.reason))?;
-    let current_version = current["metadata"]["resourceVersion"].clone();
-    if guarded {
-        let changed = match entry.migrated_generation {
-            Some(written) => current["metadata"]["generation"].as_i64() != Some(written),
-            None => current_version.as_str() != entry.migrated_resource_version.as_deref(),
-        };
-        if changed {
-            return Err(format!(
-                "its spec changed after migrate wrote it (resourceVersion {}, now {}): left as it is",
-                entry.migrated_resource_version.as_deref().unwrap_or("?"),
-                current_version.as_str().unwrap_or("?")
-            ));
+    // A controller writing status between the read and the replace makes a 409 though the
+    // spec is as migrate left it: read again and retry, a few times.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let current = writer
+            .get(key)
+            .await
+            .map_err(|e| format!("cannot read it: {}", e.reason))?;
+        let current_version = current["metadata"]["resourceVersion"].clone();
+        if guarded {
+            let changed = match entry.migrated_generation {
+                Some(written) => current["metadata"]["generation"].as_i64() != Some(written),
+                None => current_version.as_str() != entry.migrated_resource_version.as_deref(),
+            };
+            if changed {
+                return Err(format!(
+                    "its spec changed after migrate wrote it (resourceVersion {}, now {}): left as it is",
+                    entry.migrated_resource_version.as_deref().unwrap_or("?"),
+                    current_version.as_str().unwrap_or("?")
+                ));
+            }
+        }
+        let mut body = original.clone();
+        body["metadata"]["resourceVersion"] = current_version;
+        // Field ownership is the server's to compute; sending the old list would claim it.
+        if let Some(metadata) = body["metadata"].as_object_mut() {
+            metadata.remove("managedFields");
+        }
+        match writer.replace(key, &body).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.conflict && attempts < RESTORE_ATTEMPTS => continue,
+            Err(e) => return Err(e.reason),
         }
     }
-    let mut body = original;
-    body["metadata"]["resourceVersion"] = current_version;
-    // Field ownership is the server's to compute; sending the old list would claim it.
-    if let Some(metadata) = body["metadata"].as_object_mut() {
-        metadata.remove("managedFields");
-    }
-    writer
-        .replace(key, &body)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.reason)
 }
 
 #[cfg(test)]

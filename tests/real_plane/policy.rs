@@ -68,37 +68,53 @@ fn apply_over_objects_created_by_kubectl_apply_names_the_conflict_then_forces_it
     assert!(!text.contains("Status {"), "no debug dump: {text}");
     assert_eq!(binding_actions(plane), json!(["Warn"]), "nothing changed");
 
-    // Forcing takes the conflicting fields over. (The action is left as kubectl applied it:
-    // validationActions is a set, and kubectl's client-side apply still owns its `Warn`
-    // item, so forcing `Deny` next to it is refused as both Deny and Warn.)
+    // Forcing takes the fields over, also the `Warn` item kubectl's apply owns in the
+    // set-typed validationActions (a plain forced apply kept it: `[Warn, Deny]`, refused).
     let forced = sandbox(
         plane,
         &[
             "policy",
             "--apply",
             "--force-conflicts",
-            "--action",
-            "warn",
             "--untrusted-selector",
             selector,
         ],
     );
     expect_exit(&forced, 0);
-    let policy = plane
-        .get(
-            "validatingadmissionpolicy",
-            None,
-            kubectl_sandbox::policy::POLICY_NAME,
-        )
-        .unwrap();
+    assert_eq!(binding_actions(plane), json!(["Deny"]));
+    let policy: Value = serde_json::from_str(&plane.kubectl_ok(&[
+        "get",
+        "validatingadmissionpolicy",
+        kubectl_sandbox::policy::POLICY_NAME,
+        "-o",
+        "json",
+        "--show-managed-fields",
+    ]))
+    .unwrap();
     let appliers: Vec<&Value> = policy["metadata"]["managedFields"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|m| m["operation"] == "Apply")
+        .filter(|m| m["operation"] == "Apply" && m["subresource"].is_null())
         .map(|m| &m["manager"])
         .collect();
     assert_eq!(appliers, [&json!("kubectl-sandbox")], "{policy:#}");
+    // The fields are the plugin's now: a later update needs no force.
+    expect_exit(
+        &sandbox(
+            plane,
+            &[
+                "policy",
+                "--apply",
+                "--action",
+                "audit",
+                "--untrusted-selector",
+                selector,
+            ],
+        ),
+        0,
+    );
+    assert_eq!(binding_actions(plane), json!(["Audit"]));
 }
 
 /// A server dry run of an unsandboxed pod in `ns`: (admitted, kubectl's stderr).

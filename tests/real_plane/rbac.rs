@@ -102,6 +102,38 @@ fn user_with(plane: &ControlPlane, user: &str, roles: &[&str], can: &[&str]) -> 
     plane.kubeconfig_as(&Identity::user(user))
 }
 
+/// Runs the plugin through `kubeconfig`; asserts it exits 0.
+fn succeeds(kubeconfig: &Path, args: &[&str]) {
+    let output = sandbox_as(kubeconfig, args);
+    assert_eq!(output.status.code(), Some(0), "{}", printed(&output));
+}
+
+/// Runs the plugin through `kubeconfig`; asserts it fails and prints `missing`.
+fn refused_naming(kubeconfig: &Path, args: &[&str], missing: &str) -> Option<i32> {
+    let output = sandbox_as(kubeconfig, args);
+    let text = printed(&output);
+    assert_ne!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(missing),
+        "names the missing permission: {text}"
+    );
+    output.status.code()
+}
+
+/// `check -o json` through `kubeconfig`, GKE from the fixture, `ns` untrusted.
+fn check_json(kubeconfig: &Path, ns: &str) -> (Value, Option<i32>) {
+    let gke = gke_json();
+    let args = ["check", "-o", "json", "--gke-json", &gke, "--untrusted", ns];
+    let output = sandbox_as(kubeconfig, &args);
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", printed(&output)));
+    (report, output.status.code())
+}
+
+fn args(owned: &[String]) -> Vec<&str> {
+    owned.iter().map(String::as_str).collect()
+}
+
 fn printed(output: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -125,39 +157,14 @@ fn the_read_role_is_enough_for_check_and_explain_pod_and_list_pods_is_named_when
     plane.create(&deployment(&ns, "web", 1));
     plane.create(&pod(&ns, "bare"));
     let gke = gke_json();
-    let auditor = user_with(
-        plane,
-        "auditor@example.com",
-        &["kubectl-sandbox-read"],
-        &["list", "pods", "-A"],
-    );
+    let read = ["kubectl-sandbox-read"];
+    let auditor = user_with(plane, "auditor@example.com", &read, &["list", "pods", "-A"]);
 
-    let check = sandbox_as(
-        &auditor,
-        &[
-            "check",
-            "-o",
-            "json",
-            "--gke-json",
-            &gke,
-            "--untrusted",
-            &ns,
-        ],
-    );
-    let report: Value = serde_json::from_slice(&check.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", printed(&check)));
-    let skipped: Vec<&Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["status"] == "SKIP")
-        .collect();
+    let (report, code) = check_json(&auditor, &ns);
+    let findings = report["findings"].as_array().unwrap();
+    let skipped: Vec<&Value> = findings.iter().filter(|f| f["status"] == "SKIP").collect();
     assert!(skipped.is_empty(), "everything was readable: {skipped:#?}");
-    assert_eq!(
-        check.status.code(),
-        Some(1),
-        "the bare pod is unsandboxed: {report:#}"
-    );
+    assert_eq!(code, Some(1), "the bare pod is unsandboxed: {report:#}");
     let explain = sandbox_as(
         &auditor,
         &["explain-pod", "-A", "-o", "json", "--gke-json", &gke],
@@ -165,64 +172,33 @@ fn the_read_role_is_enough_for_check_and_explain_pod_and_list_pods_is_named_when
     let explained: Value = serde_json::from_slice(&explain.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", printed(&explain)));
     assert_eq!(explained["not_known"], json!([]), "{explained:#}");
+    let objects = explained["objects"].as_array().unwrap();
     assert!(
-        explained["objects"]
-            .as_array()
-            .unwrap()
+        objects
             .iter()
             .any(|o| o["namespace"] == ns.as_str() && o["name"] == "web")
     );
 
     let without = one_verb_less(plane, "read.yaml", "pods", "list");
-    let blind = user_with(
-        plane,
-        "auditor-without-list-pods@example.com",
-        &[&without],
-        &["list", "nodes"],
-    );
+    let user = "auditor-without-list-pods@example.com";
+    let blind = user_with(plane, user, &[&without], &["list", "nodes"]);
     // check goes on without the pods and reports the sections that needed them as SKIP,
     // naming the permission (its exit code for an incomplete audit is issue 15's).
-    let check = sandbox_as(
-        &blind,
-        &[
-            "check",
-            "-o",
-            "json",
-            "--gke-json",
-            &gke,
-            "--untrusted",
-            &ns,
-        ],
-    );
-    let report: Value = serde_json::from_slice(&check.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", printed(&check)));
-    let wl001 = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == "WL001")
-        .unwrap();
+    let (report, _) = check_json(&blind, &ns);
+    let findings = report["findings"].as_array().unwrap();
+    let wl001 = findings.iter().find(|f| f["id"] == "WL001").unwrap();
     assert_eq!(wl001["status"], "SKIP", "{report:#}");
+    let message = wl001["message"].as_str().unwrap();
     assert!(
-        wl001["message"]
-            .as_str()
-            .unwrap()
-            .contains("not allowed to list pods at cluster scope"),
+        message.contains("not allowed to list pods at cluster scope"),
         "{wl001:#}"
     );
-    assert!(
-        wl001["fix"]
-            .as_str()
-            .unwrap()
-            .contains("kubectl auth can-i list pods -A"),
-        "{wl001:#}"
-    );
-    let explain = sandbox_as(&blind, &["explain-pod", "-A", "--gke-json", &gke]);
-    let text = printed(&explain);
-    assert_ne!(explain.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains("list pods"),
-        "names the missing permission: {text}"
+    let fix = wl001["fix"].as_str().unwrap();
+    assert!(fix.contains("kubectl auth can-i list pods -A"), "{wl001:#}");
+    refused_naming(
+        &blind,
+        &["explain-pod", "-A", "--gke-json", &gke],
+        "list pods",
     );
 }
 
@@ -233,84 +209,50 @@ fn migrate_and_rollback_need_the_read_and_migrate_roles_and_name_a_missing_verb(
     let ns = plane.namespace("rbac-migrate", &[]);
     plane.create(&deployment(&ns, "web", 1));
     let dir = tempfile::tempdir().unwrap();
-    let backup = dir.path().join("b").display().to_string();
+    let backup = |n: u8| dir.path().join(format!("b{n}")).display().to_string();
+    let apply = |n: u8| {
+        let args = [
+            "migrate",
+            "deployment/web",
+            "-n",
+            &ns,
+            "--apply",
+            "--backup-dir",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(backup(n));
+        args
+    };
+    let roles = ["kubectl-sandbox-read", "kubectl-sandbox-migrate"];
     let migrator = user_with(
         plane,
         "migrator@example.com",
-        &["kubectl-sandbox-read", "kubectl-sandbox-migrate"],
+        &roles,
         &["patch", "deployments", "-A"],
     );
-    let apply = sandbox_as(
-        &migrator,
-        &[
-            "migrate",
-            "deployment/web",
-            "-n",
-            &ns,
-            "--apply",
-            "--backup-dir",
-            &backup,
-        ],
-    );
-    assert_eq!(apply.status.code(), Some(0), "{}", printed(&apply));
-    let rollback = sandbox_as(&migrator, &["migrate", "--rollback", &backup]);
-    assert_eq!(rollback.status.code(), Some(0), "{}", printed(&rollback));
+    succeeds(&migrator, &args(&apply(1)));
+    succeeds(&migrator, &["migrate", "--rollback", &backup(1)]);
 
     let without_patch = one_verb_less(plane, "migrate.yaml", "deployments", "patch");
-    let no_patch = user_with(
-        plane,
-        "migrator-without-patch@example.com",
-        &["kubectl-sandbox-read", &without_patch],
-        &["update", "deployments", "-A"],
-    );
-    let refused = sandbox_as(
+    let roles = ["kubectl-sandbox-read", without_patch.as_str()];
+    let user = "migrator-without-patch@example.com";
+    let no_patch = user_with(plane, user, &roles, &["update", "deployments", "-A"]);
+    refused_naming(
         &no_patch,
-        &[
-            "migrate",
-            "deployment/web",
-            "-n",
-            &ns,
-            "--apply",
-            "--backup-dir",
-            &format!("{backup}-2"),
-        ],
-    );
-    let text = printed(&refused);
-    assert_ne!(refused.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains("cannot patch resource \"deployments\""),
-        "{text}"
+        &args(&apply(2)),
+        "cannot patch resource \"deployments\"",
     );
 
-    let apply = sandbox_as(
-        &migrator,
-        &[
-            "migrate",
-            "deployment/web",
-            "-n",
-            &ns,
-            "--apply",
-            "--backup-dir",
-            &format!("{backup}-3"),
-        ],
-    );
-    assert_eq!(apply.status.code(), Some(0), "{}", printed(&apply));
+    succeeds(&migrator, &args(&apply(3)));
     let without_update = one_verb_less(plane, "migrate.yaml", "deployments", "update");
-    let no_update = user_with(
-        plane,
-        "migrator-without-update@example.com",
-        &["kubectl-sandbox-read", &without_update],
-        &["patch", "deployments", "-A"],
-    );
-    let refused = sandbox_as(
+    let roles = ["kubectl-sandbox-read", without_update.as_str()];
+    let user = "migrator-without-update@example.com";
+    let no_update = user_with(plane, user, &roles, &["patch", "deployments", "-A"]);
+    let rollback = ["migrate", "--rollback", &backup(3)];
+    refused_naming(
         &no_update,
-        &["migrate", "--rollback", &format!("{backup}-3")],
-    );
-    let text = printed(&refused);
-    assert_ne!(refused.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains("cannot update resource \"deployments\""),
-        "{text}"
+        &rollback,
+        "cannot update resource \"deployments\"",
     );
 }
 
@@ -321,44 +263,23 @@ fn policy_apply_needs_the_read_and_policy_roles_and_names_a_missing_verb() {
     let _cleanup = super::common::PolicyCleanup(plane);
     install_roles(plane);
     let selector = "rbac.test/untrusted=true";
-    let admin = user_with(
-        plane,
-        "policy-admin@example.com",
-        &["kubectl-sandbox-read", "kubectl-sandbox-policy"],
-        &["patch", "validatingadmissionpolicies"],
-    );
-    let applied = sandbox_as(
-        &admin,
-        &["policy", "--apply", "--untrusted-selector", selector],
-    );
-    assert_eq!(applied.status.code(), Some(0), "{}", printed(&applied));
+    let apply = ["policy", "--apply", "--untrusted-selector", selector];
+    let roles = ["kubectl-sandbox-read", "kubectl-sandbox-policy"];
+    let can = ["patch", "validatingadmissionpolicies"];
+    let admin = user_with(plane, "policy-admin@example.com", &roles, &can);
+    succeeds(&admin, &apply);
 
     let without = one_verb_less(plane, "policy.yaml", "validatingadmissionpolicies", "patch");
+    let roles = ["kubectl-sandbox-read", without.as_str()];
+    let user = "policy-admin-without-patch@example.com";
     let limited = user_with(
         plane,
-        "policy-admin-without-patch@example.com",
-        &["kubectl-sandbox-read", &without],
+        user,
+        &roles,
         &["patch", "validatingadmissionpolicybindings"],
     );
-    let refused = sandbox_as(
-        &limited,
-        &[
-            "policy",
-            "--apply",
-            "--action",
-            "warn",
-            "--untrusted-selector",
-            selector,
-        ],
-    );
-    let text = printed(&refused);
-    assert_eq!(refused.status.code(), Some(2), "{text}");
-    assert!(
-        text.contains("cannot patch resource \"validatingadmissionpolicies\""),
-        "{text}"
-    );
-    assert!(
-        text.contains("kubectl auth can-i patch validatingadmissionpolicies"),
-        "{text}"
-    );
+    let missing = "cannot patch resource \"validatingadmissionpolicies\"";
+    assert_eq!(refused_naming(&limited, &apply, missing), Some(2));
+    let hint = "kubectl auth can-i patch validatingadmissionpolicies";
+    refused_naming(&limited, &apply, hint);
 }

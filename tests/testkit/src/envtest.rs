@@ -4,13 +4,13 @@
 //! Follows the envtest convention: the binaries come from the directory in
 //! `KUBEBUILDER_ASSETS` (`../shared/envtest/unpack.sh` prints it). When it is unset,
 //! [`plane`] prints that the test is skipped and returns `None`. Every process is stopped
-//! when the test binary exits (see [`processes`]). Objects a test creates live in its own
+//! when the test binary exits (see [`children`]). Objects a test creates live in its own
 //! namespace ([`ControlPlane::namespace`]); cluster-scoped objects are shared, so tests that
 //! change them hold [`ControlPlane::exclusive`].
 
 mod certs;
+pub mod children;
 mod cluster;
-pub mod processes;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -134,7 +134,7 @@ impl ControlPlane {
             std::env::temp_dir().join(format!("kubectl-sandbox-envtest-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        processes::remove_at_exit(dir.clone());
+        children::remove_at_exit(dir.clone());
         let certs = Certs::generate(&dir)?;
         let (etcd_port, peer_port, api_port) = (free_port()?, free_port()?, free_port()?);
         let url = format!("https://127.0.0.1:{api_port}");
@@ -194,7 +194,7 @@ impl ControlPlane {
         )?;
         try_wait_until("the API server's /readyz", START_TIMEOUT, || {
             for (name, pid) in [("etcd", etcd), ("kube-apiserver", apiserver)] {
-                if let Some(status) = processes::exit_status(pid) {
+                if let Some(status) = children::exit_status(pid) {
                     return Err(format!(
                         "{name} exited ({status}):\n{}",
                         tail(&plane.log(name))
@@ -231,7 +231,7 @@ impl ControlPlane {
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(err);
-        processes::spawn(command)
+        children::spawn(command)
             .map_err(|e| format!("{} could not start: {e}", self.assets.join(name).display()))
     }
 
