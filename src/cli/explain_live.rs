@@ -18,7 +18,7 @@ use super::gather::{Reading, block_on, read_live};
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, explain};
 use crate::k8s::{self, ListScope, read_list};
 use crate::manifest::ManifestError;
-use crate::snapshot::PodScope;
+use crate::snapshot::{PodScope, Unread};
 
 /// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
 /// missing target is an error inside the report (exit 2), like an unreadable manifest.
@@ -40,7 +40,7 @@ async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliEr
         .namespace
         .clone()
         .unwrap_or_else(|| client.default_namespace().to_string());
-    let (workloads, errors) = if targets.is_empty() {
+    let (workloads, errors, unread) = if targets.is_empty() {
         let selector = args.selector.as_ref().map(|s| s.as_str());
         list_top_level(&connection, &snapshot.pod_scope, selector).await
     } else {
@@ -49,6 +49,9 @@ async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliEr
     let context = Context::from_snapshot(&snapshot);
     let mut report = Report::new(&context);
     report.errors = errors;
+    for part in snapshot.unread().into_iter().chain(unread) {
+        report.add_unread(part);
+    }
     for workload in workloads {
         let explanation = explain(&workload, Some(&namespace), &context);
         report
@@ -59,10 +62,11 @@ async fn live(args: &ExplainPodArgs, targets: &[Target]) -> Result<Report, CliEr
     Ok(report)
 }
 
-type Found = (Vec<Workload>, Vec<ManifestError>);
+/// The workloads read, the targets that failed, and the lists that could not be read.
+type Found = (Vec<Workload>, Vec<ManifestError>, Vec<Unread>);
 
 async fn get_targets(client: &Client, namespace: &str, targets: &[Target]) -> Found {
-    let mut found = (Vec::new(), Vec::new());
+    let mut found = (Vec::new(), Vec::new(), Vec::new());
     for target in targets {
         let result = match target.kind {
             WorkloadKind::Pod => get::<Pod>(client, namespace, &target.name).await,
@@ -131,8 +135,8 @@ async fn list_top_level(
         list::<Job>(connection, scope, selector),
         list::<CronJob>(connection, scope, selector),
     );
-    let mut found = (Vec::new(), Vec::new());
-    for (workloads, errors) in [
+    let mut found = (Vec::new(), Vec::new(), Vec::new());
+    for (workloads, errors, unread) in [
         deployments,
         statefulsets,
         daemonsets,
@@ -143,6 +147,7 @@ async fn list_top_level(
     ] {
         found.0.extend(workloads);
         found.1.extend(errors);
+        found.2.extend(unread);
     }
     found
 }
@@ -181,14 +186,10 @@ where
             (
                 workloads.into_iter().filter_map(Result::ok).collect(),
                 errors.into_iter().filter_map(Result::err).collect(),
+                Vec::new(),
             )
         }
-        Err(failure) => (
-            Vec::new(),
-            vec![ManifestError::new(
-                &plural,
-                format!("{} ({})", failure.gap.reason, failure.gap.hint),
-            )],
-        ),
+        // A list that could not be read (forbidden) leaves the run incomplete, not invalid.
+        Err(failure) => (Vec::new(), Vec::new(), vec![Unread::new(plural, &failure.gap)]),
     }
 }

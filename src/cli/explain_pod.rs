@@ -47,11 +47,14 @@ impl FailOn {
 // The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
 #[derive(Debug, Clone, Args)]
 #[command(
+    mut_arg("no_gke", |a| a.help("Do not ask GKE (gcloud) at all: what needs the GKE version or node pools is reported as not known.")),
+    
     after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
     (documented as not supported; rejection not known), version-dependent, not-enforced, \
     unavailable, caution.\n\
     Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
-    2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
+    2 bad input (the other inputs are still explained) or no objects in -f, 3 cluster \
+    unreachable, 4 incomplete: a list or GKE could not be read (--allow-skip accepts it).\n\n\
     Examples:\n  \
     kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
     kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
@@ -90,6 +93,11 @@ pub struct ExplainPodArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Blocked, value_name = "VERDICT")]
     pub fail_on: FailOn,
 
+    /// Accept an incomplete live run (a list forbidden, gcloud unavailable): exit from the
+    /// verdicts alone instead of 4.
+    #[arg(long)]
+    pub allow_skip: bool,
+
     /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
     /// --gke-json is used: it tells the GKE version and node pools without a cluster.
     #[command(flatten)]
@@ -122,15 +130,14 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     })
 }
 
-/// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
-pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
+/// The exit code of a report: bad input first, then the verdicts against `--fail-on`,
+/// then what could not be read (`exit::decide`).
+pub fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u8 {
     if !report.errors.is_empty() {
-        exit::USAGE
-    } else if report.worst().is_some_and(|v| v >= fail_on.threshold()) {
-        exit::FINDINGS
-    } else {
-        exit::OK
+        return exit::USAGE;
     }
+    let findings = report.worst().is_some_and(|v| v >= fail_on.threshold());
+    exit::decide(findings, report.incomplete, allow_skip)
 }
 
 pub fn run(args: &ExplainPodArgs) -> u8 {
@@ -142,7 +149,7 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     match report {
         Ok(report) => {
             print(&report, args);
-            exit_code(&report, args.fail_on)
+            exit_code(&report, args.fail_on, args.allow_skip)
         }
         Err(error) => {
             eprintln!("{error}");
@@ -180,6 +187,17 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
         &mut std::io::stdin().lock(),
         |object| explainer.explain(&object),
     );
+    // A gate pointed at the wrong path must not pass forever on "0 objects explained".
+    if set.objects.is_empty() && set.errors.is_empty() {
+        let paths: Vec<String> = args
+            .manifests
+            .filenames
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(CliError::usage(format!("no objects in {}", paths.join(", ")))
+            .hint("check the path; a directory is read for .yaml, .yml and .json files (-R descends)"));
+    }
     Ok(Report::from_outcomes(set.objects, set.errors, &context))
 }
 
@@ -204,10 +222,17 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
 }
 
 fn print(report: &Report, args: &ExplainPodArgs) {
-    // Machine formats keep stdout parseable; people still see what could not be read.
-    if args.output != OutputFormat::Table {
+    // Machine formats and bare rows keep stdout parseable; people still see what could
+    // not be read.
+    if args.output != OutputFormat::Table || args.no_headers {
         for error in &report.errors {
             eprintln!("error: {error}");
+        }
+        for unread in &report.unread {
+            eprintln!(
+                "incomplete: could not read {}: {} ({})",
+                unread.part, unread.reason, unread.hint
+            );
         }
     }
     let mut stdout = BufWriter::new(std::io::stdout().lock());

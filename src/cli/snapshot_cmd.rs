@@ -7,7 +7,9 @@ use super::source_args::{PodArgs, SourceArgs};
 use crate::render::data;
 
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    mut_arg("no_gke", |a| a.help("Do not ask GKE (gcloud) at all: the snapshot's GKE part is left out, on purpose.")),
+    after_help = "Examples:\n  \
     kubectl sandbox snapshot > prod-eu.json\n  \
     kubectl sandbox check --from prod-eu.json")]
 pub struct SnapshotArgs {
