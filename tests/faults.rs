@@ -81,7 +81,19 @@ fn forbidden_pods_name_the_permission_and_the_rest_still_runs() {
         "PASS",
         "nodes were still read"
     );
-    assert_eq!(code, 0, "SKIP is not a failure");
+    assert_eq!(code, 4, "a part that could not be read makes the audit incomplete");
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(report["unread"][0]["part"], "pods", "{report:#}");
+}
+
+#[test]
+fn allow_skip_accepts_an_incomplete_audit() {
+    let (report, code) = audit_with_fault(
+        |api| api.fail_on("pods", 403),
+        &["--untrusted", "tenant-a", "--allow-skip"],
+    );
+    assert_eq!(report["incomplete"], true, "still said in the report");
+    assert_eq!(code, 0, "the findings alone decide");
 }
 
 #[test]
@@ -269,9 +281,10 @@ fn gke_skip(failure: Failure, extra: &[&str]) -> Option<Value> {
     let (report, code, _) = rig.check_json(extra);
     assert!(schema_errors(&report).is_empty());
     assert_eq!(
-        code, 0,
-        "gcloud trouble is a SKIP, never a failure: {report:#}"
+        code, 4,
+        "gcloud trouble is a SKIP that leaves the audit incomplete: {report:#}"
     );
+    assert_eq!(report["unread"][0]["part"], "GKE cluster", "{report:#}");
     assert_eq!(
         only(&report, "CL001")["status"],
         "PASS",

@@ -16,7 +16,10 @@ use crate::selector::LabelSelector;
     kubectl sandbox check\n  \
     kubectl sandbox check --untrusted tenant-a --untrusted tenant-b\n  \
     kubectl sandbox check --untrusted-selector trust=untrusted -o json\n  \
-    kubectl sandbox check --from snapshot.json --fail-on warn")]
+    kubectl sandbox check --from snapshot.json --fail-on warn\n\n\
+    Exit codes: 0 everything read and nothing at or above --fail-on, 1 a finding at or above \
+    it, 2 usage or invalid input, 3 cluster unreachable, 4 incomplete: a part could not be \
+    read (SKIP: forbidden, gcloud missing or failed; --allow-skip accepts it).")]
 pub struct CheckArgs {
     #[command(flatten)]
     pub source: SourceArgs,

@@ -85,7 +85,7 @@ pub struct ExplainPodArgs {
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// Do not print the column headers of the table.
+    /// Table without headers, blocks or summary: one row per object, as on check.
     #[arg(long)]
     pub no_headers: bool,
 

@@ -16,9 +16,16 @@ mod policy;
 mod snapshot_cmd;
 mod source_args;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use error::CliError;
+
+/// The exit codes every command shares (`crate::exit`); README "Exit codes".
+const EXIT_CODES: &str = "Exit codes: 0 everything read and nothing at or above --fail-on; \
+    1 findings at or above --fail-on (check) or a blocked workload (explain-pod); 2 usage or \
+    invalid input; 3 cluster unreachable; 4 incomplete: a part could not be read (forbidden, \
+    gcloud missing, not logged in or failed), findings still printed, --allow-skip accepts it. \
+    A closed stdout (| head) ends the command quietly, killed by SIGPIPE as grep is.";
 
 /// Audit and adopt GKE Sandbox (gVisor) on a GKE cluster.
 ///
@@ -32,8 +39,7 @@ pub use error::CliError;
     version,
     propagate_version = true,
     disable_help_subcommand = true,
-    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, \
-                  2 usage or invalid input, 3 cluster or gcloud unreachable when required."
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -68,7 +74,8 @@ pub fn main() -> u8 {
         Command::Migrate(args) => migrate::run(&args),
         Command::Policy(args) => policy::run(&args),
         Command::Version => {
-            println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
+            // The same text as --version.
+            print!("{}", Cli::command().render_version());
             Ok(crate::exit::OK)
         }
         Command::Completion(args) => completion::run(&args),
@@ -90,6 +97,16 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn version_and_the_version_flag_print_the_same_text() {
+        let flag = Cli::try_parse_from(["kubectl-sandbox", "--version"]).unwrap_err();
+        assert_eq!(flag.to_string(), Cli::command().render_version());
+        assert_eq!(
+            Cli::command().render_version(),
+            format!("kubectl sandbox {}\n", env!("CARGO_PKG_VERSION"))
+        );
     }
 
     #[test]

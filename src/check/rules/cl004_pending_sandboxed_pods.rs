@@ -86,8 +86,8 @@ fn grow_pool(context: &Context, cluster: &GkeCluster, pool: &NodePool, waiting: 
         if let Some(now) = nodes_now.filter(|&now| now < capacity) {
             return format!(
                 "node pool {} autoscales and is below its maximum ({now} of {capacity} nodes): \
-                 the autoscaler did not add a node, so the pods' requests may not fit {} or a \
-                 quota stops it: kubectl describe pod shows the scheduler's reason",
+                 a node may still be coming, or the pods' requests do not fit {}, or a quota \
+                 stops the autoscaler: kubectl describe pod shows the scheduler's reason",
                 pool.name,
                 pool.machine_type.as_deref().unwrap_or("its machine type")
             );
