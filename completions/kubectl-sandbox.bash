@@ -380,7 +380,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__snapshot)
-            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --output --no-gke --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --output --allow-skip --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

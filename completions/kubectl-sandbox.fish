@@ -70,6 +70,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s o -l output -d 'Output format' -r -f -a "json\t''
 yaml\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l allow-skip -d 'Accept an incomplete snapshot (a part forbidden or gcloud unavailable): exit 0 instead of 4. The gaps are recorded in the file either way'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l no-gke -d 'Do not ask GKE (gcloud) at all: the snapshot\'s GKE part is left out, on purpose.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s h -l help -d 'Print help'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s V -l version -d 'Print version'
@@ -92,7 +93,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s R -l recursive -d 'Descend into directories given with -f'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s A -l all-namespaces -d 'Explain the workloads of every namespace, one line each'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-headers -d 'Do not print the column headers of the table'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-headers -d 'Table without headers, blocks or summary: one row per object, as on check'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l allow-skip -d 'Accept an incomplete live run (a list forbidden, gcloud unavailable): exit from the verdicts alone instead of 4'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE (gcloud) at all: what needs the GKE version or node pools is reported as not known.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
