@@ -212,7 +212,7 @@ fn an_unreachable_cluster_exits_3() {
 #[test]
 fn a_forbidden_list_leaves_the_run_incomplete_not_invalid() {
     let rig = rig();
-    rig.api.insert(deployment("shop", "web", json!({ "containers": [limited("web:1")] })));
+    rig.api.insert(deployment("batch", "web", json!({ "containers": [limited("web:1")] })));
     rig.api.fail_on("statefulsets", 403);
     let (report, code) = rig.json(&["-A"]);
     assert_eq!(code, 4, "{report:#}");
