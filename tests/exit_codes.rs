@@ -1,5 +1,6 @@
 //! What a CI gate relies on: a closed stdout never panics, an invalid explicit GKE name and
-//! `-f` input with no objects are usage errors (exit 2) before any request.
+//! `-f` input with no objects are usage errors (exit 2) before any request, and `version`
+//! says what `--version` says.
 
 mod common;
 
@@ -117,6 +118,20 @@ fn explain_pod_on_input_with_no_objects_is_a_usage_error() {
             stderr.contains(&format!("no objects in {}", path.display())),
             "{stderr}"
         );
-        assert!(output.stdout.is_empty(), "nothing explained, nothing printed");
+        assert!(
+            output.stdout.is_empty(),
+            "nothing explained, nothing printed"
+        );
     }
+}
+
+#[test]
+fn version_and_the_version_flag_print_the_same_text() {
+    let command = binary(&["version"]).output().unwrap();
+    let flag = binary(&["--version"]).output().unwrap();
+    assert_eq!(command.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&command.stdout),
+        String::from_utf8_lossy(&flag.stdout)
+    );
 }

@@ -212,14 +212,21 @@ fn an_unreachable_cluster_exits_3() {
 #[test]
 fn a_forbidden_list_leaves_the_run_incomplete_not_invalid() {
     let rig = rig();
-    rig.api.insert(deployment("batch", "web", json!({ "containers": [limited("web:1")] })));
+    rig.api.insert(deployment(
+        "batch",
+        "web",
+        json!({ "containers": [limited("web:1")] }),
+    ));
     rig.api.fail_on("statefulsets", 403);
     let (report, code) = rig.json(&["-A"]);
     assert_eq!(code, 4, "{report:#}");
     assert_eq!(report["incomplete"], true);
     assert_eq!(report["unread"][0]["part"], "statefulsets", "{report:#}");
     assert_eq!(report["errors"], json!([]), "not bad input");
-    assert_eq!(report["summary"]["objects"], 1, "the rest is still explained");
+    assert_eq!(
+        report["summary"]["objects"], 1,
+        "the rest is still explained"
+    );
     let (_, allowed) = rig.json(&["-A", "--allow-skip"]);
     assert_eq!(allowed, 0, "--allow-skip: the verdicts alone decide");
 }

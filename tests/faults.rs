@@ -81,7 +81,10 @@ fn forbidden_pods_name_the_permission_and_the_rest_still_runs() {
         "PASS",
         "nodes were still read"
     );
-    assert_eq!(code, 4, "a part that could not be read makes the audit incomplete");
+    assert_eq!(
+        code, 4,
+        "a part that could not be read makes the audit incomplete"
+    );
     assert_eq!(report["incomplete"], true);
     assert_eq!(report["unread"][0]["part"], "pods", "{report:#}");
 }

@@ -9,9 +9,13 @@ use crate::render::check_table::{self, TableOptions};
 use crate::render::{Palette, data};
 use crate::selector::LabelSelector;
 
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the node-pool checks are SKIP, on \
+     purpose (the audit still counts as complete).";
+
 #[derive(Debug, Clone, Args)]
 #[command(
-    mut_arg("no_gke", |a| a.help("Do not ask GKE (gcloud) at all: the node-pool checks are SKIP, on purpose (the audit still counts as complete).")),
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Examples:\n  \
     kubectl sandbox check\n  \
     kubectl sandbox check --untrusted tenant-a --untrusted tenant-b\n  \

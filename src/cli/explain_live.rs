@@ -190,6 +190,10 @@ where
             )
         }
         // A list that could not be read (forbidden) leaves the run incomplete, not invalid.
-        Err(failure) => (Vec::new(), Vec::new(), vec![Unread::new(plural, &failure.gap)]),
+        Err(failure) => (
+            Vec::new(),
+            Vec::new(),
+            vec![Unread::new(plural, &failure.gap)],
+        ),
     }
 }

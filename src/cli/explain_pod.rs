@@ -45,10 +45,13 @@ impl FailOn {
 }
 
 // The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: what needs the GKE version or node pools \
+     is reported as not known.";
+
 #[derive(Debug, Clone, Args)]
 #[command(
-    mut_arg("no_gke", |a| a.help("Do not ask GKE (gcloud) at all: what needs the GKE version or node pools is reported as not known.")),
-    
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
     (documented as not supported; rejection not known), version-dependent, not-enforced, \
     unavailable, caution.\n\
@@ -195,8 +198,11 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        return Err(CliError::usage(format!("no objects in {}", paths.join(", ")))
-            .hint("check the path; a directory is read for .yaml, .yml and .json files (-R descends)"));
+        return Err(
+            CliError::usage(format!("no objects in {}", paths.join(", "))).hint(
+                "check the path; a directory is read for .yaml, .yml and .json files (-R descends)",
+            ),
+        );
     }
     Ok(Report::from_outcomes(set.objects, set.errors, &context))
 }

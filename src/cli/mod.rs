@@ -99,14 +99,45 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// A help text with its line wrapping undone.
+    fn unwrapped(help: impl ToString) -> String {
+        help.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn subcommand_help(name: &str) -> String {
+        let mut command = Cli::command();
+        let subcommand = command
+            .find_subcommand_mut(name)
+            .expect("the subcommand exists");
+        unwrapped(subcommand.render_long_help())
+    }
+
     #[test]
-    fn version_and_the_version_flag_print_the_same_text() {
-        let flag = Cli::try_parse_from(["kubectl-sandbox", "--version"]).unwrap_err();
-        assert_eq!(flag.to_string(), Cli::command().render_version());
-        assert_eq!(
-            Cli::command().render_version(),
-            format!("kubectl sandbox {}\n", env!("CARGO_PKG_VERSION"))
-        );
+    fn no_gke_help_fits_each_subcommand() {
+        for name in ["snapshot", "explain-pod", "migrate"] {
+            let help = subcommand_help(name);
+            let line = help
+                .split("--no-gke")
+                .nth(1)
+                .expect("--no-gke is documented");
+            let text: String = line.chars().take(160).collect();
+            assert!(!text.contains("node-pool checks"), "{name}: {text}");
+        }
+        assert!(subcommand_help("check").contains("node-pool checks are SKIP"));
+    }
+
+    #[test]
+    fn every_exit_code_text_names_incomplete() {
+        let top = unwrapped(Cli::command().render_long_help());
+        assert!(top.contains("4 incomplete"), "{top}");
+        for name in ["check", "explain-pod", "snapshot"] {
+            let help = subcommand_help(name);
+            assert!(help.contains("3 cluster unreachable"), "{name}: {help}");
+            assert!(help.contains("4 incomplete"), "{name}: {help}");
+        }
     }
 
     #[test]

@@ -6,9 +6,13 @@ use super::CliError;
 use super::source_args::{PodArgs, SourceArgs};
 use crate::render::data;
 
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the snapshot's GKE part is left out, on \
+     purpose.";
+
 #[derive(Debug, Clone, Args)]
 #[command(
-    mut_arg("no_gke", |a| a.help("Do not ask GKE (gcloud) at all: the snapshot's GKE part is left out, on purpose.")),
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Examples:\n  \
     kubectl sandbox snapshot > prod-eu.json\n  \
     kubectl sandbox check --from prod-eu.json\n\n\
@@ -51,5 +55,9 @@ pub fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
             part.part, part.reason, part.hint
         );
     }
-    Ok(crate::exit::decide(false, !unread.is_empty(), args.allow_skip))
+    Ok(crate::exit::decide(
+        false,
+        !unread.is_empty(),
+        args.allow_skip,
+    ))
 }

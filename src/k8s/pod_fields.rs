@@ -201,8 +201,14 @@ mod tests {
         });
         assert_eq!(info(&pod).owner.as_deref(), Some("Deployment/ads"));
         assert_eq!(info(&pod), info_from_full_pod(&pod));
-        assert_eq!(controller("ReplicaSet", "solo", Some("29b95db")), "ReplicaSet/solo");
-        assert_eq!(controller("StatefulSet", "db-1", Some("1")), "StatefulSet/db-1");
+        assert_eq!(
+            controller("ReplicaSet", "solo", Some("29b95db")),
+            "ReplicaSet/solo"
+        );
+        assert_eq!(
+            controller("StatefulSet", "db-1", Some("1")),
+            "StatefulSet/db-1"
+        );
     }
 
     #[test]

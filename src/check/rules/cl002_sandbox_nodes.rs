@@ -167,7 +167,10 @@ mod tests {
             ),
             "names the node, not NODE"
         );
-        assert_eq!(out[1].fix.as_deref(), Some("kubectl describe nodes g1 shows why"));
+        assert_eq!(
+            out[1].fix.as_deref(),
+            Some("kubectl describe nodes g1 shows why")
+        );
     }
 
     #[test]

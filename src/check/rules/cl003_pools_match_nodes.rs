@@ -32,12 +32,15 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         let unlabelled: Vec<_> = in_pool.iter().filter(|n| !n.is_sandbox()).collect();
         if in_pool.is_empty() && !pool.may_scale_to_zero() {
             outcomes.push(
-                Outcome::warn(subject, "GKE calls it sandboxed but none of its nodes are in the cluster")
-                    .evidence(format!("no node has {NODE_POOL_LABEL}={}", pool.name))
-                    .fix(format!(
-                        "{} shows its status",
-                        commands::display(&commands::node_pool(cluster, "describe", &pool.name, &[]))
-                    )),
+                Outcome::warn(
+                    subject,
+                    "GKE calls it sandboxed but none of its nodes are in the cluster",
+                )
+                .evidence(format!("no node has {NODE_POOL_LABEL}={}", pool.name))
+                .fix(format!(
+                    "{} shows its status",
+                    commands::display(&commands::node_pool(cluster, "describe", &pool.name, &[]))
+                )),
             );
         } else if !unlabelled.is_empty() {
             let mut fail = Outcome::fail(
@@ -90,9 +93,7 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
 fn unlabel_fix(cluster: &GkeCluster, pool: Option<&NodePool>, node: &str) -> String {
     let stopgap = format!("kubectl label node {node} {SANDBOX_NODE_LABEL}-");
     let Some(pool) = pool.filter(|p| p.labels.contains_key(SANDBOX_NODE_LABEL)) else {
-        return format!(
-            "sandboxed pods could be scheduled onto a node without gVisor: {stopgap}"
-        );
+        return format!("sandboxed pods could be scheduled onto a node without gVisor: {stopgap}");
     };
     // --node-labels replaces all the pool's Kubernetes labels: the others are kept by
     // naming them again.

@@ -101,7 +101,11 @@ fn grow_pool(context: &Context, cluster: &GkeCluster, pool: &NodePool, waiting: 
             cluster,
             "update",
             &pool.name,
-            &["--enable-autoscaling".into(), flag.into(), raised.to_string()],
+            &[
+                "--enable-autoscaling".into(),
+                flag.into(),
+                raised.to_string(),
+            ],
         );
         return format!(
             "raise the autoscaling maximum of node pool {} (at {max}{}): {}",

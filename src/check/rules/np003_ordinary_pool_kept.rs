@@ -83,7 +83,11 @@ fn keep_a_node(cluster: &GkeCluster, pool: &NodePool) -> String {
         None => commands::cluster(
             cluster,
             "resize",
-            &["--node-pool".into(), pool.name.clone(), "--num-nodes=1".into()],
+            &[
+                "--node-pool".into(),
+                pool.name.clone(),
+                "--num-nodes=1".into(),
+            ],
         ),
     };
     commands::display(&argv)

@@ -22,8 +22,8 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         .map(|pool| {
             let subject = format!("node pool {}", pool.name);
             let Some(text) = pool.version.as_deref().or(cluster.node_version.as_deref()) else {
-                return Outcome::warn(subject, "node version unknown: GKE reported none")
-                    .fix(format!(
+                return Outcome::warn(subject, "node version unknown: GKE reported none").fix(
+                    format!(
                         "{} shows it",
                         commands::display(&commands::node_pool(
                             cluster,
@@ -31,7 +31,8 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
                             &pool.name,
                             &["--format=value(version)".into()]
                         ))
-                    ));
+                    ),
+                );
             };
             let evidence = format!("node pool {}: version {text}", pool.name);
             match text.parse::<GkeVersion>() {
