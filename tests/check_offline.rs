@@ -54,6 +54,10 @@ fn the_demo_snapshot_finds_the_planted_problems() {
     ]);
     assert_eq!(code, 1, "FAIL findings exit 1");
     assert_eq!(
+        report["incomplete"], false,
+        "the quick start (.ci/run) reads a complete demo"
+    );
+    assert_eq!(
         ids_with_status(&report, "FAIL"),
         [
             "CL003 node gke-prod-eu-batch-pool-3c4e-d9z1",

@@ -377,6 +377,18 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_pool_labels_and_whether_limits_are_totals() {
+        let text = r#"{"name":"c","location":"l","nodePools":[{"name":"p",
+            "config":{"labels":{"sandbox.gke.io/runtime":"gvisor","team":"data"}},
+            "autoscaling":{"enabled":true,"totalMinNodeCount":1,"totalMaxNodeCount":9}}]}"#;
+        let pool = &GkeCluster::from_describe_json(text).unwrap().node_pools[0];
+        assert_eq!(pool.labels["sandbox.gke.io/runtime"], "gvisor");
+        assert_eq!(pool.labels["team"], "data");
+        let scaling = pool.autoscaling.as_ref().unwrap();
+        assert_eq!((scaling.max_nodes, scaling.total), (Some(9), true));
+    }
+
+    #[test]
     fn parses_the_autopilot_sample() {
         let c = GkeCluster::from_describe_json(AUTOPILOT).unwrap();
         assert!(c.autopilot);
