@@ -58,7 +58,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__check)
-            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --namespace --all-namespaces --selector --from --untrusted --untrusted-selector --output --no-headers --fail-on --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --from --untrusted --untrusted-selector --output --no-headers --fail-on --allow-skip --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,7 +158,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__explain__subcmd__pod)
-            opts="-f -R -n -A -l -o -h -V --filename --recursive --namespace --all-namespaces --selector --output --no-headers --fail-on --server-dry-run --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
+            opts="-f -R -n -A -l -o -h -V --filename --recursive --namespace --all-namespaces --selector --output --no-headers --fail-on --server-dry-run --allow-skip --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,7 +240,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__migrate)
-            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --server-dry-run --force --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
+            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --server-dry-run --force --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,7 +380,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__snapshot)
-            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --namespace --all-namespaces --selector --output --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --output --allow-skip --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -51,9 +51,10 @@ json\t''
 yaml\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l fail-on -d 'Exit 1 when a finding is at or above this status' -r -f -a "fail\t''
 warn\t''"
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-headers -d 'Table without headers, section titles or summary: one row per finding'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l allow-skip -d 'Accept an incomplete audit (a part forbidden or gcloud unavailable): exit from the findings alone instead of 4'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-gke -d 'Do not ask GKE (gcloud) at all: the node-pool checks are SKIP, on purpose (the audit still counts as complete).'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s h -l help -d 'Print help'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -68,8 +69,9 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s l -l selector -d 'Read only pods matching this label selector' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s o -l output -d 'Output format' -r -f -a "json\t''
 yaml\t''"
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l allow-skip -d 'Accept an incomplete snapshot (a part forbidden or gcloud unavailable): exit 0 instead of 4. The gaps are recorded in the file either way'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l no-gke -d 'Do not ask GKE (gcloud) at all: the snapshot\'s GKE part is left out, on purpose.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s h -l help -d 'Print help'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s f -l filename -d 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed' -r -F
@@ -91,9 +93,10 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s R -l recursive -d 'Descend into directories given with -f'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s A -l all-namespaces -d 'Explain the workloads of every namespace, one line each'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-headers -d 'Do not print the column headers of the table'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-headers -d 'Table without headers, blocks or summary: one row per object, as on check'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l server-dry-run -d 'Ask the cluster: create each workload\'s sandboxed pod as a dry run (dryRun=All) and report what its admission says. One request per workload; needs `create pods`'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l allow-skip -d 'Accept an incomplete live run (a list forbidden, gcloud unavailable): exit from the verdicts alone instead of 4'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -l no-gke -d 'Do not ask GKE (gcloud) at all: what needs the GKE version or node pools is reported as not known.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand explain-pod" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s f -l filename -d 'Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds too. Repeatable. No cluster is needed' -r -F
@@ -123,7 +126,7 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l force -d 'Migrate workloads explain-pod finds blocked, or whose sandboxed pod the cluster refuses; rollback: restore objects changed since'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l create-node-pool -d 'When the cluster has no sandbox capacity, create the node pool with gcloud (after a confirmation). Never on Autopilot'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l yes -d 'Do not ask before creating the node pool'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l no-gke -d 'Do not ask GKE at all: node-pool checks are reported as SKIP'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -l no-gke -d 'Do not ask GKE (gcloud) at all: the plan cannot check for a sandbox node pool or give the command to create one.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand migrate" -s V -l version -d 'Print version'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand policy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F

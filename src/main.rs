@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const COMPLETION_EXECUTABLE: &str = "kubectl_complete-sandbox";
 
 fn main() -> ExitCode {
+    kubectl_sandbox::exit::end_quietly_on_closed_pipe();
     let invoked_as = std::env::args_os().next().unwrap_or_default();
     if Path::new(&invoked_as).file_stem() == Some(COMPLETION_EXECUTABLE.as_ref()) {
         kubectl_sandbox::cli::complete_plugin::main();

@@ -184,7 +184,32 @@ fn without_gcloud_the_gke_checks_skip_and_the_rest_still_runs() {
     );
     assert_eq!(statuses(&report, "CL001"), ["PASS"]);
     assert_eq!(statuses(&report, "CL002"), ["PASS"]);
-    assert_eq!(output.status.code(), Some(0), "a SKIP is not a failure");
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "gcloud missing leaves the audit incomplete"
+    );
+    assert_eq!(report["incomplete"], true);
+    let allowed = rig
+        .command(&["check", "--allow-skip"])
+        .env(
+            "KUBECTL_SANDBOX_GCLOUD",
+            rig.dir.path().join("no-such-gcloud"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(allowed.status.code(), Some(0), "--allow-skip accepts it");
+    let table = String::from_utf8_lossy(&allowed.stdout);
+    assert!(
+        table.contains("incomplete: could not read GKE cluster"),
+        "{table}"
+    );
+    let opted_out = rig.run(&["check", "--no-gke"]);
+    assert_eq!(
+        opted_out.status.code(),
+        Some(0),
+        "--no-gke leaves GKE out on purpose: complete"
+    );
 }
 
 #[test]

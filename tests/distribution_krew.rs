@@ -396,7 +396,7 @@ fn the_built_archive_installs_as_krew_would() {
     let version = Command::new(&bin).arg("version").output().unwrap();
     assert_eq!(
         String::from_utf8(version.stdout).unwrap(),
-        format!("kubectl-sandbox {}\n", env!("CARGO_PKG_VERSION"))
+        format!("kubectl sandbox {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
 

@@ -105,7 +105,7 @@ fn kubectl_discovers_the_plugin_and_runs_it() {
     assert!(version.status.success());
     assert_eq!(
         stdout(&version),
-        format!("kubectl-sandbox {}\n", env!("CARGO_PKG_VERSION"))
+        format!("kubectl sandbox {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
 

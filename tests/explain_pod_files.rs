@@ -491,10 +491,11 @@ fn directories_need_recursive_to_descend() {
     .unwrap();
     let root = dir.path().display().to_string();
 
+    // Without -R nothing is read: a gate pointed there must not pass.
     let flat = explain(&["-f", &root, "-o", "json"]);
-    let report: Value = serde_json::from_slice(&flat.stdout).unwrap();
-    assert_eq!(report["summary"]["objects"], 0);
-    assert_eq!(flat.status.code(), Some(0));
+    assert_eq!(flat.status.code(), Some(2));
+    assert!(stderr(&flat).contains(&format!("no objects in {root}")));
+    assert!(stderr(&flat).contains("-R descends"), "{}", stderr(&flat));
 
     let deep = explain(&["-f", &root, "-R", "-o", "json"]);
     let report: Value = serde_json::from_slice(&deep.stdout).unwrap();

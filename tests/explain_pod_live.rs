@@ -341,3 +341,25 @@ fn server_dry_run_is_for_live_workloads_only() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--server-dry-run asks the cluster"));
     assert!(rig.api.requests().is_empty());
 }
+
+#[test]
+fn a_forbidden_list_leaves_the_run_incomplete_not_invalid() {
+    let rig = rig();
+    rig.api.insert(deployment(
+        "batch",
+        "web",
+        json!({ "containers": [limited("web:1")] }),
+    ));
+    rig.api.fail_on("statefulsets", 403);
+    let (report, code) = rig.json(&["-A"]);
+    assert_eq!(code, 4, "{report:#}");
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(report["unread"][0]["part"], "statefulsets", "{report:#}");
+    assert_eq!(report["errors"], json!([]), "not bad input");
+    assert_eq!(
+        report["summary"]["objects"], 1,
+        "the rest is still explained"
+    );
+    let (_, allowed) = rig.json(&["-A", "--allow-skip"]);
+    assert_eq!(allowed, 0, "--allow-skip: the verdicts alone decide");
+}

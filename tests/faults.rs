@@ -81,7 +81,22 @@ fn forbidden_pods_name_the_permission_and_the_rest_still_runs() {
         "PASS",
         "nodes were still read"
     );
-    assert_eq!(code, 0, "SKIP is not a failure");
+    assert_eq!(
+        code, 4,
+        "a part that could not be read makes the audit incomplete"
+    );
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(report["unread"][0]["part"], "pods", "{report:#}");
+}
+
+#[test]
+fn allow_skip_accepts_an_incomplete_audit() {
+    let (report, code) = audit_with_fault(
+        |api| api.fail_on("pods", 403),
+        &["--untrusted", "tenant-a", "--allow-skip"],
+    );
+    assert_eq!(report["incomplete"], true, "still said in the report");
+    assert_eq!(code, 0, "the findings alone decide");
 }
 
 #[test]
@@ -269,9 +284,10 @@ fn gke_skip(failure: Failure, extra: &[&str]) -> Option<Value> {
     let (report, code, _) = rig.check_json(extra);
     assert!(schema_errors(&report).is_empty());
     assert_eq!(
-        code, 0,
-        "gcloud trouble is a SKIP, never a failure: {report:#}"
+        code, 4,
+        "gcloud trouble is a SKIP that leaves the audit incomplete: {report:#}"
     );
+    assert_eq!(report["unread"][0]["part"], "GKE cluster", "{report:#}");
     assert_eq!(
         only(&report, "CL001")["status"],
         "PASS",
@@ -394,16 +410,15 @@ fn flag_values_that_could_smuggle_a_gcloud_flag_never_reach_gcloud() {
         );
         healthy_cluster(&rig.api, "gvisor-pool");
         let arg = format!("{flag}={value}");
-        let (report, _, _) = rig.check_json(&[&arg]);
-        let skip = only(&report, "NP001");
-        assert_eq!(skip["status"], "SKIP", "{arg}");
+        // An explicit value GKE would refuse is a usage error before any request.
+        let output = rig.run(&["check", &arg]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arg}: {stderr}");
         assert!(
-            skip["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("refusing to run gcloud"),
-            "{arg}: {skip}"
+            stderr.contains(&format!("for '{flag} <")) && stderr.contains("is not a valid"),
+            "{arg}: {stderr}"
         );
+        assert!(rig.api.requests().is_empty(), "{arg}: the cluster was read");
         assert!(
             rig.gke.as_ref().unwrap().requests().is_empty(),
             "{arg}: gcloud was run"

@@ -156,8 +156,11 @@ fn pool() -> impl Strategy<Value = NodePool> {
                     enabled,
                     min_nodes,
                     max_nodes: Some(5),
+                    total: false,
                 }),
                 status: None,
+                labels: Default::default(),
+                zones: vec![],
             },
         )
 }

@@ -2,5 +2,6 @@
 //! words typed after `sandbox`; it prints one candidate per line, then `:DIRECTIVE`.
 
 fn main() {
+    kubectl_sandbox::exit::end_quietly_on_closed_pipe();
     kubectl_sandbox::cli::complete_plugin::main();
 }

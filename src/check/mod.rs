@@ -9,7 +9,7 @@ pub mod rules;
 mod untrusted;
 
 pub use finding::{Finding, Outcome, Section, Status};
-pub use report::{ClusterIdentity, REPORT_SCHEMA, Report};
+pub use report::{ClusterIdentity, Gate, REPORT_SCHEMA, Report};
 pub use untrusted::Untrusted;
 
 use crate::snapshot::ClusterSnapshot;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Finding, Status, Summary};
-use crate::snapshot::ClusterSnapshot;
+use crate::snapshot::{ClusterSnapshot, Unread};
 
 pub const REPORT_SCHEMA: &str = "kubectl-sandbox.dev/check/v1";
 
@@ -16,7 +16,28 @@ pub struct Report {
     pub summary: Summary,
     /// The `--fail-on` threshold the exit code was decided with.
     pub fail_on: Status,
+    /// A part nobody opted out of could not be read: the findings may miss something.
+    pub incomplete: bool,
+    /// What could not be read, why, and what to do; empty when complete.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
     pub exit_code: u8,
+}
+
+/// What decides the exit code besides the findings: `--fail-on` and `--allow-skip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    pub fail_on: Status,
+    /// Accept an incomplete run: exit from the findings alone.
+    pub allow_skip: bool,
+}
+
+impl Gate {
+    /// The default gate: FAIL findings and incompleteness fail it.
+    pub const STRICT: Gate = Gate {
+        fail_on: Status::Fail,
+        allow_skip: false,
+    };
 }
 
 /// Which cluster was audited, as far as it is known.
@@ -62,25 +83,24 @@ impl ClusterIdentity {
 }
 
 impl Report {
-    /// Audits the snapshot and decides the exit code against `fail_on`.
-    pub fn build(
-        snapshot: &ClusterSnapshot,
-        untrusted: &super::Untrusted,
-        fail_on: Status,
-    ) -> Self {
+    /// Audits the snapshot and decides the exit code with the gate (`crate::exit::decide`).
+    pub fn build(snapshot: &ClusterSnapshot, untrusted: &super::Untrusted, gate: Gate) -> Self {
         let findings = super::run(snapshot, untrusted);
         let summary = Summary::of(&findings);
-        let exit_code = if findings.iter().any(|f| f.status >= fail_on) {
-            crate::exit::FINDINGS
-        } else {
-            crate::exit::OK
-        };
+        let unread = snapshot.unread();
+        let exit_code = crate::exit::decide(
+            findings.iter().any(|f| f.status >= gate.fail_on),
+            !unread.is_empty(),
+            gate.allow_skip,
+        );
         Report {
             schema: REPORT_SCHEMA,
             cluster: ClusterIdentity::of(snapshot),
             findings,
             summary,
-            fail_on,
+            fail_on: gate.fail_on,
+            incomplete: !unread.is_empty(),
+            unread,
             exit_code,
         }
     }

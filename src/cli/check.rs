@@ -4,17 +4,26 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use super::source_args::{PodArgs, SourceArgs};
-use crate::check::{Report, Status, Untrusted};
+use crate::check::{Gate, Report, Status, Untrusted};
 use crate::render::check_table::{self, TableOptions};
 use crate::render::{Palette, data};
 use crate::selector::LabelSelector;
 
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the node-pool checks are SKIP, on \
+     purpose (the audit still counts as complete).";
+
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
+    after_help = "Examples:\n  \
     kubectl sandbox check\n  \
     kubectl sandbox check --untrusted tenant-a --untrusted tenant-b\n  \
     kubectl sandbox check --untrusted-selector trust=untrusted -o json\n  \
-    kubectl sandbox check --from snapshot.json --fail-on warn")]
+    kubectl sandbox check --from snapshot.json --fail-on warn\n\n\
+    Exit codes: 0 everything read and nothing at or above --fail-on, 1 a finding at or above \
+    it, 2 usage or invalid input, 3 cluster unreachable, 4 incomplete: a part could not be \
+    read (SKIP: forbidden, gcloud missing or failed; --allow-skip accepts it).")]
 pub struct CheckArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -45,6 +54,11 @@ pub struct CheckArgs {
     /// Exit 1 when a finding is at or above this status.
     #[arg(long, value_enum, default_value_t = FailOn::Fail)]
     pub fail_on: FailOn,
+
+    /// Accept an incomplete audit (a part forbidden or gcloud unavailable): exit from the
+    /// findings alone instead of 4.
+    #[arg(long)]
+    pub allow_skip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,7 +92,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         names: args.untrusted.clone(),
         selector: args.untrusted_selector.clone(),
     };
-    let report = Report::build(&snapshot, &untrusted, args.fail_on.status());
+    let gate = Gate {
+        fail_on: args.fail_on.status(),
+        allow_skip: args.allow_skip,
+    };
+    let report = Report::build(&snapshot, &untrusted, gate);
     let text = match args.output {
         Format::Table => check_table::render(
             &report,

@@ -159,7 +159,7 @@ fn start_gke(
 ) -> tokio::task::JoinHandle<Part<GkeCluster>> {
     let ready = |part| tokio::spawn(async move { part });
     if source.no_gke {
-        return ready(Part::Unknown(Gap::new(
+        return ready(Part::Unknown(Gap::expected(
             "GKE was not asked (--no-gke)",
             "run without --no-gke, or pass --gke-json FILE",
         )));

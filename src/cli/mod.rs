@@ -13,9 +13,16 @@ mod policy;
 mod snapshot;
 mod source_args;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use error::CliError;
+
+/// The exit codes every command shares (`crate::exit`); README "Exit codes".
+const EXIT_CODES: &str = "Exit codes: 0 everything read and nothing at or above --fail-on; \
+    1 findings at or above --fail-on (check) or a blocked workload (explain-pod); 2 usage or \
+    invalid input; 3 cluster unreachable; 4 incomplete: a part could not be read (forbidden, \
+    gcloud missing, not logged in or failed), findings still printed, --allow-skip accepts it. \
+    A closed stdout (| head) ends the command quietly, killed by SIGPIPE as grep is.";
 
 /// Audit and adopt GKE Sandbox (gVisor) on a GKE cluster.
 ///
@@ -29,8 +36,7 @@ pub use error::CliError;
     version,
     propagate_version = true,
     disable_help_subcommand = true,
-    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, \
-                  2 usage or invalid input, 3 cluster or gcloud unreachable when required."
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -65,7 +71,8 @@ pub fn main() -> u8 {
         Command::Migrate(args) => migrate::run(&args),
         Command::Policy(args) => policy::run(&args),
         Command::Version => {
-            println!("kubectl-sandbox {}", env!("CARGO_PKG_VERSION"));
+            // The same text as --version.
+            print!("{}", Cli::command().render_version());
             Ok(crate::exit::OK)
         }
         Command::Completion(args) => completion::run(&args),
@@ -87,6 +94,47 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// A help text with its line wrapping undone.
+    fn unwrapped(help: impl ToString) -> String {
+        help.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn subcommand_help(name: &str) -> String {
+        let mut command = Cli::command();
+        let subcommand = command
+            .find_subcommand_mut(name)
+            .expect("the subcommand exists");
+        unwrapped(subcommand.render_long_help())
+    }
+
+    #[test]
+    fn no_gke_help_fits_each_subcommand() {
+        for name in ["snapshot", "explain-pod", "migrate"] {
+            let help = subcommand_help(name);
+            let line = help
+                .split("--no-gke")
+                .nth(1)
+                .expect("--no-gke is documented");
+            let text: String = line.chars().take(160).collect();
+            assert!(!text.contains("node-pool checks"), "{name}: {text}");
+        }
+        assert!(subcommand_help("check").contains("node-pool checks are SKIP"));
+    }
+
+    #[test]
+    fn every_exit_code_text_names_incomplete() {
+        let top = unwrapped(Cli::command().render_long_help());
+        assert!(top.contains("4 incomplete"), "{top}");
+        for name in ["check", "explain-pod", "snapshot"] {
+            let help = subcommand_help(name);
+            assert!(help.contains("3 cluster unreachable"), "{name}: {help}");
+            assert!(help.contains("4 incomplete"), "{name}: {help}");
+        }
     }
 
     #[test]

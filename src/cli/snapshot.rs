@@ -6,10 +6,18 @@ use super::CliError;
 use super::source_args::{PodArgs, SourceArgs};
 use crate::render::data;
 
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the snapshot's GKE part is left out, on \
+     purpose.";
+
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
+    after_help = "Examples:\n  \
     kubectl sandbox snapshot > prod-eu.json\n  \
-    kubectl sandbox check --from prod-eu.json")]
+    kubectl sandbox check --from prod-eu.json\n\n\
+    Exit codes: 0 everything read, 2 usage, 3 cluster unreachable, 4 incomplete: a part could \
+    not be read (the file records why; --allow-skip accepts it).")]
 pub struct SnapshotArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -20,6 +28,11 @@ pub struct SnapshotArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Json)]
     pub output: Format,
+
+    /// Accept an incomplete snapshot (a part forbidden or gcloud unavailable): exit 0
+    /// instead of 4. The gaps are recorded in the file either way.
+    #[arg(long)]
+    pub allow_skip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -35,5 +48,16 @@ pub fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
         Format::Yaml => data::yaml(&snapshot),
     };
     print!("{text}");
-    Ok(crate::exit::OK)
+    let unread = snapshot.unread();
+    for part in &unread {
+        eprintln!(
+            "incomplete: could not read {}: {} ({})",
+            part.part, part.reason, part.hint
+        );
+    }
+    Ok(crate::exit::decide(
+        false,
+        !unread.is_empty(),
+        args.allow_skip,
+    ))
 }

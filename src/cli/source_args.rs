@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::kube_args::{KubeArgs, parse_duration};
+use crate::gke::names;
 
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
@@ -14,28 +15,36 @@ pub struct SourceArgs {
     pub kube: KubeArgs,
 
     /// GCP project of the cluster (default: from the context's gke_PROJECT_LOCATION_CLUSTER).
-    #[arg(long, value_name = "PROJECT", help_heading = "GKE")]
+    #[arg(long, value_name = "PROJECT", help_heading = "GKE", value_parser = gke_name(names::validate_project))]
     pub project: Option<String>,
 
     /// Region or zone of the cluster (default: from the context's cluster entry).
-    #[arg(long, value_name = "LOCATION", help_heading = "GKE")]
+    #[arg(long, value_name = "LOCATION", help_heading = "GKE", value_parser = gke_name(names::validate_location))]
     pub location: Option<String>,
 
     /// GKE cluster name (default: from the context's cluster entry).
-    #[arg(long, value_name = "NAME", help_heading = "GKE")]
+    #[arg(long, value_name = "NAME", help_heading = "GKE", value_parser = gke_name(names::validate_cluster))]
     pub cluster: Option<String>,
 
     /// Read a saved `gcloud container clusters describe --format json` instead of running gcloud.
     #[arg(long, value_name = "FILE", help_heading = "GKE")]
     pub gke_json: Option<PathBuf>,
 
-    /// Do not ask GKE at all: node-pool checks are reported as SKIP.
+    /// Do not ask GKE (gcloud) at all: what only GKE tells is left out, on purpose.
     #[arg(long, conflicts_with = "gke_json", help_heading = "GKE")]
     pub no_gke: bool,
 
     /// How long gcloud may take before it is stopped.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, help_heading = "GKE")]
     pub gcloud_timeout: Duration,
+}
+
+/// An explicit GKE name that breaks GKE's rules is a usage error (exit 2) before any
+/// request, as kubectl treats a bad flag value.
+fn gke_name(
+    validate: fn(&str) -> Result<(), names::NameError>,
+) -> impl Fn(&str) -> Result<String, names::NameError> + Clone {
+    move |value| validate(value).map(|()| value.to_string())
 }
 
 /// `-n`, `-A`, `-l`: which pods are read.

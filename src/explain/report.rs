@@ -13,6 +13,7 @@ use super::{
 use crate::dry_run::Admission;
 use crate::manifest::{ManifestError, ManifestObject};
 use crate::selector::LabelSelector;
+use crate::snapshot::Unread;
 
 /// Version tag of the JSON/YAML report; bump on an incompatible change.
 pub const EXPLAIN_SCHEMA: &str = "kubectl-sandbox.dev/explain/v1";
@@ -30,6 +31,11 @@ pub struct Report {
     pub passed_over: BTreeMap<String, usize>,
     /// Inputs that could not be read or are not valid workloads.
     pub errors: Vec<ManifestError>,
+    /// A part of the live cluster nobody opted out of could not be read (exit 4).
+    pub incomplete: bool,
+    /// What could not be read, why, and what to do; empty when complete.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
     pub summary: Summary,
 }
 
@@ -122,8 +128,16 @@ impl Report {
             not_known: context.unknowns(),
             passed_over: BTreeMap::new(),
             errors: Vec::new(),
+            incomplete: false,
+            unread: Vec::new(),
             summary: Summary::default(),
         }
+    }
+
+    /// Records a part that could not be read: the report is incomplete.
+    pub fn add_unread(&mut self, unread: Unread) {
+        self.incomplete = true;
+        self.unread.push(unread);
     }
 
     /// Explains every workload among `objects`; counts the rest; keeps `errors` and adds

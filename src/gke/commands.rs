@@ -14,27 +14,44 @@ pub fn create_sandbox_pool(
     pool_name: &str,
     machine_type: Option<&str>,
 ) -> Vec<String> {
-    let mut argv: Vec<String> = [
-        "container",
-        "node-pools",
-        "create",
-        pool_name,
-        "--cluster",
-        &cluster.name,
-        "--location",
-        &cluster.location,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    argv.push("--project".into());
-    argv.push(cluster.project.clone().unwrap_or_else(|| "PROJECT".into()));
-    argv.push("--image-type=cos_containerd".into());
-    argv.push("--sandbox=type=gvisor".into());
+    let mut extra = vec![
+        "--image-type=cos_containerd".to_string(),
+        "--sandbox=type=gvisor".to_string(),
+    ];
     if let Some(machine_type) = machine_type {
-        argv.push(format!("--machine-type={machine_type}"));
+        extra.push(format!("--machine-type={machine_type}"));
     }
+    node_pool(cluster, "create", pool_name, &extra)
+}
+
+/// `gcloud container clusters VERB CLUSTER --location L --project P EXTRA…`: every cluster
+/// command the tool prints names the cluster exactly, wherever the user runs it.
+pub fn cluster(cluster: &GkeCluster, verb: &str, extra: &[String]) -> Vec<String> {
+    let mut argv = vec!["container".into(), "clusters".into(), verb.into()];
+    argv.push(cluster.name.clone());
+    argv.extend(location_and_project(cluster));
+    argv.extend_from_slice(extra);
     argv
+}
+
+/// `gcloud container node-pools VERB POOL --cluster C --location L --project P EXTRA…`.
+pub fn node_pool(cluster: &GkeCluster, verb: &str, pool: &str, extra: &[String]) -> Vec<String> {
+    let mut argv = vec!["container".into(), "node-pools".into(), verb.into()];
+    argv.extend([pool.to_string(), "--cluster".into(), cluster.name.clone()]);
+    argv.extend(location_and_project(cluster));
+    argv.extend_from_slice(extra);
+    argv
+}
+
+/// `--location L --project P`; `PROJECT` only when GKE's answer did not say (a saved
+/// describe output without selfLink).
+fn location_and_project(cluster: &GkeCluster) -> [String; 4] {
+    [
+        "--location".into(),
+        cluster.location.clone(),
+        "--project".into(),
+        cluster.project.clone().unwrap_or_else(|| "PROJECT".into()),
+    ]
 }
 
 /// The machine type of the first ordinary pool, so a new sandbox pool matches the

@@ -3,6 +3,8 @@
 //! `Cluster`). Only the fields the rules read are kept; everything else is ignored, as the
 //! real responses carry many more fields (shared/gke-api/README.md).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// A GKE cluster, normalised from the v1 API shape.
@@ -52,6 +54,12 @@ pub struct NodePool {
     pub autoscaling: Option<Autoscaling>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// `config.labels`: Kubernetes labels GKE puts on every node of the pool, new ones too.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// `locations`: the pool's zones, when GKE lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
 }
 
 /// A node pool's sandbox setting (docs/gke-sandbox.md#node-pools).
@@ -73,6 +81,9 @@ pub struct Autoscaling {
     pub min_nodes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<u32>,
+    /// The limits are `total…NodeCount` (the whole pool), not per zone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total: bool,
 }
 
 impl NodePool {
@@ -175,6 +186,8 @@ mod api {
         autoscaling: Option<PoolAutoscaling>,
         version: Option<String>,
         status: Option<String>,
+        #[serde(default)]
+        locations: Vec<String>,
     }
 
     #[derive(Deserialize)]
@@ -183,6 +196,8 @@ mod api {
         machine_type: Option<String>,
         image_type: Option<String>,
         sandbox_config: Option<SandboxConfig>,
+        #[serde(default)]
+        labels: std::collections::BTreeMap<String, String>,
     }
 
     #[derive(Deserialize)]
@@ -246,9 +261,9 @@ mod api {
                 .as_ref()
                 .and_then(|c| c.sandbox_config.as_ref())
                 .map_or(SandboxSetting::None, SandboxConfig::setting);
-            let (image_type, machine_type) = match config {
-                Some(c) => (c.image_type, c.machine_type),
-                None => (None, None),
+            let (image_type, machine_type, labels) = match config {
+                Some(c) => (c.image_type, c.machine_type, c.labels),
+                None => (None, None, Default::default()),
             };
             NodePool {
                 name: self.name,
@@ -261,8 +276,11 @@ mod api {
                     enabled: a.enabled,
                     min_nodes: a.min_node_count.or(a.total_min_node_count),
                     max_nodes: a.max_node_count.or(a.total_max_node_count),
+                    total: a.max_node_count.is_none() && a.total_max_node_count.is_some(),
                 }),
                 status: self.status,
+                labels,
+                zones: self.locations,
             }
         }
     }
@@ -359,6 +377,18 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_pool_labels_and_whether_limits_are_totals() {
+        let text = r#"{"name":"c","location":"l","nodePools":[{"name":"p",
+            "config":{"labels":{"sandbox.gke.io/runtime":"gvisor","team":"data"}},
+            "autoscaling":{"enabled":true,"totalMinNodeCount":1,"totalMaxNodeCount":9}}]}"#;
+        let pool = &GkeCluster::from_describe_json(text).unwrap().node_pools[0];
+        assert_eq!(pool.labels["sandbox.gke.io/runtime"], "gvisor");
+        assert_eq!(pool.labels["team"], "data");
+        let scaling = pool.autoscaling.as_ref().unwrap();
+        assert_eq!((scaling.max_nodes, scaling.total), (Some(9), true));
+    }
+
+    #[test]
     fn parses_the_autopilot_sample() {
         let c = GkeCluster::from_describe_json(AUTOPILOT).unwrap();
         assert!(c.autopilot);
@@ -418,6 +448,7 @@ mod tests {
             enabled: true,
             min_nodes: Some(0),
             max_nodes: Some(3),
+            total: false,
         });
         assert!(
             !pool.keeps_a_node(),

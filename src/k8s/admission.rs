@@ -36,7 +36,8 @@ where
 {
     match read_list::<K, T>(connection, ListScope::Cluster, None, trim).await {
         Ok(items) => Part::Known(items),
-        Err(error) if error.kind == ErrorKind::NotFound => Part::Unknown(Gap::new(
+        // Nothing there to read: not a gap that makes the audit incomplete.
+        Err(error) if error.kind == ErrorKind::NotFound => Part::Unknown(Gap::expected(
             format!(
                 "the API server does not serve {} (admissionregistration.k8s.io/v1, 404 Not Found)",
                 K::plural(&())

@@ -22,6 +22,29 @@ struct Metadata {
     name: Option<String>,
     namespace: Option<String>,
     owner_references: Option<Vec<OwnerReference>>,
+    labels: Option<Labels>,
+}
+
+/// The one label read: the other labels are skipped unread.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Labels {
+    #[serde(rename = "pod-template-hash")]
+    pod_template_hash: Option<String>,
+}
+
+/// The pod's controller as `Kind/name`. A Deployment's ReplicaSet is named
+/// `DEPLOYMENT-HASH`, HASH being the pod's `pod-template-hash` label: the Deployment is
+/// named instead, since that is what a person changes (and no extra list call is needed).
+pub fn controller(kind: &str, name: &str, pod_template_hash: Option<&str>) -> String {
+    let deployment = pod_template_hash
+        .filter(|_| kind == "ReplicaSet")
+        .and_then(|hash| name.strip_suffix(hash)?.strip_suffix('-'))
+        .filter(|deployment| !deployment.is_empty());
+    match deployment {
+        Some(deployment) => format!("Deployment/{deployment}"),
+        None => format!("{kind}/{name}"),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,12 +84,13 @@ impl From<PodFields> for PodInfo {
         let metadata = pod.metadata.unwrap_or_default();
         let spec = pod.spec.unwrap_or_default();
         let status = pod.status.unwrap_or_default();
+        let hash = metadata.labels.and_then(|l| l.pod_template_hash);
         let owner = metadata
             .owner_references
             .unwrap_or_default()
             .into_iter()
             .find(|owner| owner.controller == Some(true))
-            .map(|owner| format!("{}/{}", owner.kind, owner.name));
+            .map(|owner| controller(&owner.kind, &owner.name, hash.as_deref()));
         let unschedulable = status
             .conditions
             .unwrap_or_default()
@@ -119,7 +143,11 @@ mod tests {
                 .unwrap_or_default()
                 .into_iter()
                 .find(|owner| owner.controller == Some(true))
-                .map(|owner| format!("{}/{}", owner.kind, owner.name)),
+                .map(|owner| {
+                    let labels = pod.metadata.labels.as_ref();
+                    let hash = labels.and_then(|l| l.get("pod-template-hash"));
+                    controller(&owner.kind, &owner.name, hash.map(String::as_str))
+                }),
             unschedulable: status
                 .conditions
                 .unwrap_or_default()
@@ -158,6 +186,29 @@ mod tests {
             Some("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.")
         );
         assert_eq!(info, info_from_full_pod(&pod));
+    }
+
+    #[test]
+    fn a_deployment_pod_names_the_deployment_not_its_replicaset() {
+        let pod = json!({
+            "metadata": {
+                "name": "ads-29b95db-x7k2p", "namespace": "shop",
+                "labels": {"app": "ads", "pod-template-hash": "29b95db"},
+                "ownerReferences": [
+                    {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "ads-29b95db", "uid": "2", "controller": true}
+                ]
+            }
+        });
+        assert_eq!(info(&pod).owner.as_deref(), Some("Deployment/ads"));
+        assert_eq!(info(&pod), info_from_full_pod(&pod));
+        assert_eq!(
+            controller("ReplicaSet", "solo", Some("29b95db")),
+            "ReplicaSet/solo"
+        );
+        assert_eq!(
+            controller("StatefulSet", "db-1", Some("1")),
+            "StatefulSet/db-1"
+        );
     }
 
     #[test]

@@ -74,10 +74,9 @@ pub fn preflight(
             ),
             Some(Ok(_)) => problems.push(format!(
                 "Autopilot control plane {} predates built-in GKE Sandbox ({AUTOPILOT_SANDBOX_FROM}): \
-                 upgrade it with gcloud container clusters upgrade {} --master --location {}",
+                 upgrade it with {}",
                 version.unwrap_or_default(),
-                cluster.name,
-                cluster.location
+                commands::display(&commands::cluster(cluster, "upgrade", &["--master".into()]))
             )),
             _ => problems.push(
                 "Autopilot control-plane version unknown: cannot tell whether GKE Sandbox is built in"

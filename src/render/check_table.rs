@@ -1,7 +1,7 @@
 //! The check report as a person reads it: one block per section, aligned columns, the
 //! evidence and the fix under every finding that needs action, the summary line last.
 
-use super::{Columns, Palette};
+use super::{Columns, Palette, Tone};
 use crate::check::{Report, Section, Status};
 
 const HEADERS: [&str; 4] = ["STATUS", "ID", "SUBJECT", "MESSAGE"];
@@ -85,9 +85,27 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         out.push_str("no findings\n");
     }
     out.push('\n');
+    if let Some(line) = incomplete_line(report) {
+        out.push_str(&palette.tone(Tone::Caution, &line));
+        out.push('\n');
+    }
     out.push_str(&summary_line(report, palette));
     out.push('\n');
     out
+}
+
+/// `incomplete: could not read nodes, pods (exit 4; --allow-skip accepts it)`: the SKIP
+/// rows above say why and what to do.
+fn incomplete_line(report: &Report) -> Option<String> {
+    if report.unread.is_empty() {
+        return None;
+    }
+    let parts: Vec<&str> = report.unread.iter().map(|u| u.part.as_str()).collect();
+    Some(format!(
+        "incomplete: could not read {} (exit {} unless --allow-skip)",
+        parts.join(", "),
+        crate::exit::INCOMPLETE
+    ))
 }
 
 /// Evidence and fixes are shown where the reader has something to do or learn.
@@ -128,7 +146,7 @@ fn summary_line(report: &Report, palette: Palette) -> String {
 mod tests {
     use super::*;
     use crate::check::rules::fixtures::snapshot;
-    use crate::check::{Report, Untrusted};
+    use crate::check::{Gate, Report, Untrusted};
     use crate::snapshot::Part;
 
     fn plain(no_headers: bool) -> TableOptions {
@@ -140,7 +158,7 @@ mod tests {
 
     #[test]
     fn groups_by_section_aligns_columns_and_ends_with_the_summary() {
-        let report = Report::build(&snapshot(), &Untrusted::default(), Status::Fail);
+        let report = Report::build(&snapshot(), &Untrusted::default(), Gate::STRICT);
         let text = render(&report, &plain(false));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "GKE");
@@ -163,7 +181,7 @@ mod tests {
     fn shows_evidence_and_fix_under_failures_only() {
         let mut s = snapshot();
         s.runtime_classes = Part::Known(vec![]);
-        let report = Report::build(&s, &Untrusted::default(), Status::Fail);
+        let report = Report::build(&s, &Untrusted::default(), Gate::STRICT);
         let text = render(&report, &plain(false));
         let at = text.find("FAIL     CL001").expect("CL001 fails");
         let after: Vec<&str> = text[at..].lines().take(2).collect();
@@ -181,7 +199,7 @@ mod tests {
 
     #[test]
     fn no_headers_prints_only_finding_rows() {
-        let report = Report::build(&snapshot(), &Untrusted::default(), Status::Fail);
+        let report = Report::build(&snapshot(), &Untrusted::default(), Gate::STRICT);
         let text = render(&report, &plain(true));
         assert_eq!(text.lines().count(), report.findings.len());
         assert!(
@@ -192,7 +210,7 @@ mod tests {
 
     #[test]
     fn colour_marks_the_status_when_enabled() {
-        let report = Report::build(&snapshot(), &Untrusted::default(), Status::Fail);
+        let report = Report::build(&snapshot(), &Untrusted::default(), Gate::STRICT);
         let text = render(
             &report,
             &TableOptions {

@@ -197,7 +197,7 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
         let cells = [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]].map(String::as_str);
         let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
     }
-    if !rows.is_empty() {
+    if !rows.is_empty() && !options.no_headers {
         out.push('\n');
     }
     let unsettled = report.objects.iter().filter_map(|o| {
@@ -215,9 +215,14 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
     }
 }
 
-/// The whole report as text.
+/// The whole report as text. `--no-headers` prints the one-line rows only, as `check`
+/// does: no titles, no blocks, no footer (errors go to stderr then).
 pub fn render(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
+    if options.no_headers {
+        render_lines(&mut out, report, options);
+        return out;
+    }
     if options.one_line {
         render_lines(&mut out, report, options);
     } else {
@@ -265,15 +270,30 @@ fn render_footer(out: &mut String, report: &Report, palette: Palette) {
             .iter()
             .map(|(kind, n)| format!("{kind} {n}"))
             .collect();
+        let n = report.summary.passed_over;
         let _ = writeln!(
             out,
-            "Passed over {} documents that are not workloads: {}",
-            report.summary.passed_over,
+            "Passed over {n} {}: {}",
+            if n == 1 {
+                "document that is not a workload"
+            } else {
+                "documents that are not workloads"
+            },
             kinds.join(", ")
         );
     }
     for error in &report.errors {
         let _ = writeln!(out, "{} {error}", palette.tone(Tone::Bad, "error:"));
+    }
+    for unread in &report.unread {
+        let _ = writeln!(
+            out,
+            "{} could not read {}: {} ({})",
+            palette.tone(Tone::Caution, "incomplete:"),
+            unread.part,
+            unread.reason,
+            unread.hint
+        );
     }
     let s = report.summary;
     let mut summary = format!(
@@ -330,7 +350,7 @@ mod tests {
     }
 
     #[test]
-    fn no_headers_drops_the_column_titles() {
+    fn no_headers_prints_one_row_per_object_and_nothing_else() {
         let text = render(
             &report(PRIVILEGED),
             TableOptions {
@@ -338,8 +358,22 @@ mod tests {
                 ..TableOptions::default()
             },
         );
-        assert!(!text.contains("ID     EFFECT"), "{text}");
-        assert!(text.contains("EP005"), "{text}");
+        assert_eq!(
+            text, "ns          Pod    p      blocked   EP005      m.yaml:1\n",
+            "rows only, as on check"
+        );
+    }
+
+    #[test]
+    fn one_passed_over_document_is_singular() {
+        let text = render(
+            &report("kind: Service\nmetadata: {name: s}\n"),
+            TableOptions::default(),
+        );
+        assert!(
+            text.contains("Passed over 1 document that is not a workload: Service 1"),
+            "{text}"
+        );
     }
 
     #[test]

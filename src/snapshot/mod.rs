@@ -90,22 +90,64 @@ impl<T> Part<T> {
 pub struct Gap {
     pub reason: String,
     pub hint: String,
+    /// Expected: left out on purpose (`--no-gke`, `-n NS`, a part the command does not use)
+    /// or not there to read (an API the server does not serve), so the run is still
+    /// complete. Any other gap could not be read: the run is incomplete (exit 4).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expected: bool,
 }
 
 impl Gap {
+    /// A part that could not be read (forbidden, gcloud missing or failed, …).
     pub fn new(reason: impl Into<String>, hint: impl Into<String>) -> Self {
         Gap {
             reason: reason.into(),
             hint: hint.into(),
+            expected: false,
+        }
+    }
+
+    /// A part left out on purpose, or with nothing there to read: see [`Gap::expected`].
+    pub fn expected(reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Gap {
+            expected: true,
+            ..Gap::new(reason, hint)
         }
     }
 
     /// A part the running command had no use for, so it was never asked for.
     pub fn not_read(what: &str) -> Self {
-        Gap::new(
+        Gap::expected(
             format!("{what} were not read: this command does not use them"),
             "kubectl sandbox check reads them",
         )
+    }
+}
+
+/// A part of the run that could not be read although nobody opted out of it: what makes a
+/// run incomplete (exit 4). Reports list these so a gate says what it could not see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unread {
+    /// What was not read: `nodes`, `GKE cluster`, `deployments`.
+    pub part: String,
+    pub reason: String,
+    pub hint: String,
+}
+
+impl Unread {
+    pub fn new(part: impl Into<String>, gap: &Gap) -> Self {
+        Unread {
+            part: part.into(),
+            reason: gap.reason.clone(),
+            hint: gap.hint.clone(),
+        }
+    }
+
+    /// The unread part of `part`, unless it was read or its gap is expected.
+    pub fn of<T>(name: &str, part: &Part<T>) -> Option<Unread> {
+        part.gap()
+            .filter(|gap| !gap.expected)
+            .map(|gap| Unread::new(name, gap))
     }
 }
 
@@ -193,6 +235,22 @@ impl PodInfo {
 }
 
 impl ClusterSnapshot {
+    /// The parts that could not be read although no one left them out, in report order.
+    pub fn unread(&self) -> Vec<Unread> {
+        [
+            Unread::of("GKE cluster", &self.gke),
+            Unread::of("runtime classes", &self.runtime_classes),
+            Unread::of("nodes", &self.nodes),
+            Unread::of("namespaces", &self.namespaces),
+            Unread::of("pods", &self.pods),
+            Unread::of("admission policies", &self.admission_policies),
+            Unread::of("admission policy bindings", &self.admission_bindings),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// An empty snapshot whose every part is unknown for `reason`; readers replace parts.
     pub fn unknown(reason: &Gap) -> Self {
         ClusterSnapshot {

@@ -1,7 +1,7 @@
 //! AP001: on Autopilot, GKE Sandbox is built in from a known version; no pools to set up.
 
 use crate::check::{Context, Outcome, Rule, Section};
-use crate::gke::{AUTOPILOT_SANDBOX_FROM as BUILT_IN_FROM, GkeVersion};
+use crate::gke::{AUTOPILOT_SANDBOX_FROM as BUILT_IN_FROM, GkeVersion, commands};
 
 pub const RULE: Rule = Rule {
     id: "AP001",
@@ -35,8 +35,16 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             format!("{text} predates built-in GKE Sandbox ({BUILT_IN_FROM})"),
         )
         .fix(format!(
-            "gcloud container clusters upgrade {} --master --location {} --cluster-version {BUILT_IN_FROM} (or later)",
-            cluster.name, cluster.location
+            "{} (or later)",
+            commands::display(&commands::cluster(
+                cluster,
+                "upgrade",
+                &[
+                    "--master".into(),
+                    "--cluster-version".into(),
+                    BUILT_IN_FROM.to_string()
+                ],
+            ))
         )),
         Err(why) => Outcome::warn(subject, why),
     };

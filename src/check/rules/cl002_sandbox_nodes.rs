@@ -1,7 +1,7 @@
 //! CL002: sandbox nodes exist, labelled and tainted as GKE does.
 
 use crate::check::{Context, Outcome, Rule, Section};
-use crate::snapshot::{Part, SANDBOX_NODE_LABEL};
+use crate::snapshot::{NodeInfo, Part, SANDBOX_NODE_LABEL};
 
 pub const RULE: Rule = Rule {
     id: "CL002",
@@ -20,7 +20,11 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         Part::Known(nodes) => nodes,
         Part::Unknown(gap) => return vec![Outcome::skip("sandbox nodes", gap)],
     };
-    let sandbox: Vec<_> = nodes.iter().filter(|n| n.is_sandbox()).collect();
+    // A labelled node in an ordinary pool is CL003's: one node, one diagnosis, one fix.
+    let sandbox: Vec<_> = nodes
+        .iter()
+        .filter(|n| n.is_sandbox() && !super::mislabelled_sandbox_node(context, n))
+        .collect();
     let subject = "sandbox nodes";
     if sandbox.is_empty() {
         return vec![no_sandbox_nodes(context)];
@@ -46,7 +50,14 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             ),
         )
         .fix(format!(
-            "kubectl taint nodes NODE {SANDBOX_NODE_LABEL}={EXPECTED_TAINT} (GKE sets it on sandbox pools; find what removed it)"
+            "kubectl taint nodes {} {SANDBOX_NODE_LABEL}={EXPECTED_TAINT}{} (GKE sets it on sandbox pools; find what removed it)",
+            names(&untainted),
+            // A taint of the same key with another value or effect is only replaced so.
+            if untainted.iter().any(|n| n.sandbox_taint.is_some()) {
+                " --overwrite"
+            } else {
+                ""
+            }
         ));
         for node in untainted {
             warn = warn.evidence(format!(
@@ -66,13 +77,25 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
                 sandbox.len()
             ),
         )
-        .fix("kubectl describe node NODE shows why");
+        .fix(format!(
+            "kubectl describe nodes {} shows why",
+            names(&sandbox.iter().filter(|n| !n.ready).collect::<Vec<_>>())
+        ));
         for node in sandbox.iter().filter(|n| !n.ready) {
             warn = warn.evidence(format!("node {}: Ready=False", node.name));
         }
         outcomes.push(warn);
     }
     outcomes
+}
+
+/// The nodes' names, space-separated, as kubectl takes several.
+fn names(nodes: &[&&NodeInfo]) -> String {
+    nodes
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn no_sandbox_nodes(context: &Context) -> Outcome {
@@ -136,6 +159,30 @@ mod tests {
             out[0].evidence,
             ["node g1: taint sandbox.gke.io/runtime = (none)"]
         );
+        assert_eq!(
+            out[0].fix.as_deref(),
+            Some(
+                "kubectl taint nodes g1 sandbox.gke.io/runtime=gvisor:NoSchedule (GKE sets it \
+                 on sandbox pools; find what removed it)"
+            ),
+            "names the node, not NODE"
+        );
+        assert_eq!(
+            out[1].fix.as_deref(),
+            Some("kubectl describe nodes g1 shows why")
+        );
+    }
+
+    #[test]
+    fn a_labelled_node_in_an_ordinary_pool_is_left_to_cl003() {
+        let mut s = snapshot();
+        let mut stray = node("b1", "batch-pool", true);
+        stray.sandbox_taint = None;
+        s.nodes = Part::Known(vec![node("g1", "gvisor", true), stray]);
+        gke_mut(&mut s).node_pools.push(ordinary_pool("batch-pool"));
+        let out = run(&RULE, &s);
+        assert_eq!(statuses(&out), [Status::Pass], "{out:?}");
+        assert!(out[0].message.starts_with("1 sandbox node(s)"), "{out:?}");
     }
 
     #[test]
@@ -146,6 +193,7 @@ mod tests {
             enabled: true,
             min_nodes: Some(0),
             max_nodes: Some(4),
+            total: false,
         });
         assert_eq!(statuses(&run(&RULE, &s)), [Status::Info]);
     }

@@ -1,6 +1,7 @@
 //! CL003: GKE's view of the pools agrees with the nodes' labels.
 
 use crate::check::{Context, Outcome, Rule, Section};
+use crate::gke::{GkeCluster, NodePool, commands};
 use crate::snapshot::{NODE_POOL_LABEL, SANDBOX_NODE_LABEL};
 
 pub const RULE: Rule = Rule {
@@ -31,12 +32,15 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         let unlabelled: Vec<_> = in_pool.iter().filter(|n| !n.is_sandbox()).collect();
         if in_pool.is_empty() && !pool.may_scale_to_zero() {
             outcomes.push(
-                Outcome::warn(subject, "GKE calls it sandboxed but none of its nodes are in the cluster")
-                    .evidence(format!("no node has {NODE_POOL_LABEL}={}", pool.name))
-                    .fix(format!(
-                        "gcloud container node-pools describe {} --cluster {} --location {} shows its status",
-                        pool.name, cluster.name, cluster.location
-                    )),
+                Outcome::warn(
+                    subject,
+                    "GKE calls it sandboxed but none of its nodes are in the cluster",
+                )
+                .evidence(format!("no node has {NODE_POOL_LABEL}={}", pool.name))
+                .fix(format!(
+                    "{} shows its status",
+                    commands::display(&commands::node_pool(cluster, "describe", &pool.name, &[]))
+                )),
             );
         } else if !unlabelled.is_empty() {
             let mut fail = Outcome::fail(
@@ -52,29 +56,27 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             outcomes.push(fail.fix("GKE sets this label; a node without it was changed by hand: recreate it (kubectl drain, then delete the node)"));
         }
     }
-    for node in nodes.iter().filter(|n| n.is_sandbox()) {
-        let pool = node.pool.as_deref();
-        let gke_pool = pool.and_then(|p| cluster.node_pools.iter().find(|np| np.name == p));
-        if gke_pool.is_none_or(|p| !p.is_sandbox()) {
-            outcomes.push(
-                Outcome::fail(
-                    format!("node {}", node.name),
-                    format!(
-                        "labelled {SANDBOX_NODE_LABEL}=gvisor but its pool {} is not a GKE sandbox pool",
-                        pool.unwrap_or("(none)")
-                    ),
-                )
-                .evidence(format!(
-                    "node {}: {NODE_POOL_LABEL}={}",
-                    node.name,
-                    pool.unwrap_or("(none)")
-                ))
-                .fix(format!(
-                    "sandboxed pods could be scheduled onto a node without gVisor: kubectl label node {} {SANDBOX_NODE_LABEL}-",
-                    node.name
-                )),
-            );
-        }
+    for node in nodes
+        .iter()
+        .filter(|n| super::mislabelled_sandbox_node(context, n))
+    {
+        let pool_name = node.pool.as_deref();
+        let pool = pool_name.and_then(|p| cluster.node_pools.iter().find(|np| np.name == p));
+        outcomes.push(
+            Outcome::fail(
+                format!("node {}", node.name),
+                format!(
+                    "labelled {SANDBOX_NODE_LABEL}=gvisor but its pool {} is not a GKE sandbox pool",
+                    pool_name.unwrap_or("(none)")
+                ),
+            )
+            .evidence(format!(
+                "node {}: {NODE_POOL_LABEL}={}",
+                node.name,
+                pool_name.unwrap_or("(none)")
+            ))
+            .fix(unlabel_fix(cluster, pool, &node.name)),
+        );
     }
     if outcomes.is_empty() {
         outcomes.push(Outcome::pass(
@@ -83,6 +85,37 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         ));
     }
     outcomes
+}
+
+/// Sandboxed pods could be scheduled onto this node without gVisor: take the label off. A
+/// label from the pool's `config.labels` comes back on every new node, so the lasting fix
+/// is on the pool; `kubectl label` only mends the nodes there are now.
+fn unlabel_fix(cluster: &GkeCluster, pool: Option<&NodePool>, node: &str) -> String {
+    let stopgap = format!("kubectl label node {node} {SANDBOX_NODE_LABEL}-");
+    let Some(pool) = pool.filter(|p| p.labels.contains_key(SANDBOX_NODE_LABEL)) else {
+        return format!("sandboxed pods could be scheduled onto a node without gVisor: {stopgap}");
+    };
+    // --node-labels replaces all the pool's Kubernetes labels: the others are kept by
+    // naming them again.
+    let kept: Vec<String> = pool
+        .labels
+        .iter()
+        .filter(|(key, _)| key.as_str() != SANDBOX_NODE_LABEL)
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    let update = commands::node_pool(
+        cluster,
+        "update",
+        &pool.name,
+        &[format!("--node-labels={}", kept.join(","))],
+    );
+    format!(
+        "the label comes from node pool {}'s config.labels, so every new node gets it: {} \
+         (--node-labels replaces the pool's labels; the others are kept); until the nodes are \
+         recreated: {stopgap}",
+        pool.name,
+        commands::display(&update)
+    )
 }
 
 #[cfg(test)]
@@ -122,6 +155,42 @@ mod tests {
         ]);
         assert_eq!(statuses(&out), [Status::Fail]);
         assert_eq!(out[0].subject, "node n1");
+        assert_eq!(
+            out[0].fix.as_deref(),
+            Some(
+                "sandboxed pods could be scheduled onto a node without gVisor: kubectl label \
+                 node n1 sandbox.gke.io/runtime-"
+            )
+        );
+    }
+
+    #[test]
+    fn a_label_from_the_pool_config_is_fixed_on_the_pool_and_on_the_node() {
+        let mut s = snapshot();
+        s.nodes = Part::Known(vec![
+            node("n1", "default-pool", false),
+            node("g1", "gvisor", true),
+            node("b1", "batch-pool", true),
+        ]);
+        let mut batch = ordinary_pool("batch-pool");
+        batch.labels = [
+            ("sandbox.gke.io/runtime".to_string(), "gvisor".to_string()),
+            ("team".to_string(), "data".to_string()),
+        ]
+        .into();
+        gke_mut(&mut s).node_pools.push(batch);
+        let out = run(&RULE, &s);
+        assert_eq!(statuses(&out), [Status::Fail]);
+        assert_eq!(
+            out[0].fix.as_deref(),
+            Some(
+                "the label comes from node pool batch-pool's config.labels, so every new node \
+                 gets it: gcloud container node-pools update batch-pool --cluster prod \
+                 --location europe-west1 --project acme --node-labels=team=data \
+                 (--node-labels replaces the pool's labels; the others are kept); until the \
+                 nodes are recreated: kubectl label node b1 sandbox.gke.io/runtime-"
+            )
+        );
     }
 
     #[test]
@@ -136,6 +205,7 @@ mod tests {
             enabled: true,
             min_nodes: Some(0),
             max_nodes: Some(2),
+            total: false,
         });
         assert_eq!(statuses(&run(&RULE, &s)), [Status::Pass]);
     }

@@ -74,8 +74,11 @@ pub fn ordinary_pool(name: &str) -> NodePool {
             enabled: true,
             min_nodes: Some(1),
             max_nodes: Some(3),
+            total: false,
         }),
         status: Some("RUNNING".into()),
+        labels: Default::default(),
+        zones: vec![],
     }
 }
 

@@ -45,6 +45,20 @@ fn standard_cluster<'a>(context: &Context<'a>) -> Option<&'a GkeCluster> {
     context.snapshot.gke.known().filter(|c| !c.autopilot)
 }
 
+/// A node with the sandbox label whose pool GKE does not call sandboxed: CL003's finding
+/// alone (the label is wrong there), so CL002 does not judge it as a sandbox node.
+fn mislabelled_sandbox_node(context: &Context, node: &crate::snapshot::NodeInfo) -> bool {
+    let Some(cluster) = standard_cluster(context) else {
+        return false;
+    };
+    node.is_sandbox()
+        && node
+            .pool
+            .as_deref()
+            .and_then(|name| cluster.node_pools.iter().find(|p| p.name == name))
+            .is_none_or(|pool| !pool.is_sandbox())
+}
+
 #[cfg(test)]
 mod tests {
     use super::ALL;

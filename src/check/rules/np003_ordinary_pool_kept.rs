@@ -1,6 +1,7 @@
 //! NP003: beside the sandbox pools there is an ordinary pool that keeps at least one node.
 
 use crate::check::{Context, Outcome, Rule, Section};
+use crate::gke::{GkeCluster, NodePool, commands};
 
 pub const RULE: Rule = Rule {
     id: "NP003",
@@ -40,7 +41,12 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             subject,
             "every pool is sandboxed: GKE needs an ordinary pool for system workloads",
         )
-        .fix("gcloud container node-pools create system-pool --num-nodes=1 (same --cluster, --location, --project)")
+        .fix(commands::display(&commands::node_pool(
+            cluster,
+            "create",
+            "system-pool",
+            &["--num-nodes=1".into()],
+        )))
     } else if ordinary.iter().any(|p| p.keeps_a_node()) {
         Outcome::pass(
             subject,
@@ -51,13 +57,40 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             subject,
             "no ordinary pool keeps a node: system workloads may have nowhere to run",
         )
-        .fix(format!(
-            "gcloud container node-pools update {} --enable-autoscaling --min-nodes=1 (same --cluster, --location, --project)",
-            ordinary[0].name
-        ))
+        .fix(keep_a_node(cluster, ordinary[0]))
     };
     outcome.evidence = evidence;
     vec![outcome]
+}
+
+/// An autoscaling pool gets a minimum of one (its maximum kept, at least one); a fixed-size
+/// pool is resized to one node per zone.
+fn keep_a_node(cluster: &GkeCluster, pool: &NodePool) -> String {
+    let argv = match pool.autoscaling.as_ref().filter(|a| a.enabled) {
+        Some(scaling) => {
+            let (min, max) = if scaling.total {
+                ("--total-min-nodes", "--total-max-nodes")
+            } else {
+                ("--min-nodes", "--max-nodes")
+            };
+            let extra = [
+                "--enable-autoscaling".to_string(),
+                format!("{min}=1"),
+                format!("{max}={}", scaling.max_nodes.unwrap_or(1).max(1)),
+            ];
+            commands::node_pool(cluster, "update", &pool.name, &extra)
+        }
+        None => commands::cluster(
+            cluster,
+            "resize",
+            &[
+                "--node-pool".into(),
+                pool.name.clone(),
+                "--num-nodes=1".into(),
+            ],
+        ),
+    };
+    commands::display(&argv)
 }
 
 #[cfg(test)]
@@ -88,6 +121,7 @@ mod tests {
             enabled: true,
             min_nodes: Some(0),
             max_nodes: Some(5),
+            total: false,
         });
         let out = run(&RULE, &s);
         assert_eq!(statuses(&out), [Status::Fail]);

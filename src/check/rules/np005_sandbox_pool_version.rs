@@ -1,7 +1,7 @@
 //! NP005: sandbox pools run a node version that supports GKE Sandbox.
 
 use crate::check::{Context, Outcome, Rule, Section};
-use crate::gke::GkeVersion;
+use crate::gke::{GkeVersion, commands};
 
 pub const RULE: Rule = Rule {
     id: "NP005",
@@ -22,8 +22,17 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         .map(|pool| {
             let subject = format!("node pool {}", pool.name);
             let Some(text) = pool.version.as_deref().or(cluster.node_version.as_deref()) else {
-                return Outcome::warn(subject, "node version unknown: GKE reported none")
-                    .fix("gcloud container node-pools describe POOL shows .version");
+                return Outcome::warn(subject, "node version unknown: GKE reported none").fix(
+                    format!(
+                        "{} shows it",
+                        commands::display(&commands::node_pool(
+                            cluster,
+                            "describe",
+                            &pool.name,
+                            &["--format=value(version)".into()]
+                        ))
+                    ),
+                );
             };
             let evidence = format!("node pool {}: version {text}", pool.name);
             match text.parse::<GkeVersion>() {
@@ -33,10 +42,11 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
                 }
                 Ok(_) => Outcome::fail(subject, format!("{text} is older than {MINIMUM}"))
                     .evidence(evidence)
-                    .fix(format!(
-                        "gcloud container clusters upgrade {} --node-pool {} --location {}",
-                        cluster.name, pool.name, cluster.location
-                    )),
+                    .fix(commands::display(&commands::cluster(
+                        cluster,
+                        "upgrade",
+                        &["--node-pool".into(), pool.name.clone()],
+                    ))),
                 Err(why) => Outcome::warn(subject, why).evidence(evidence),
             }
         })

@@ -1,6 +1,7 @@
 //! NP006: Cloud Logging and Cloud Monitoring are on, so gVisor's messages are kept.
 
 use crate::check::{Context, Outcome, Rule, Section};
+use crate::gke::commands;
 
 pub const RULE: Rule = Rule {
     id: "NP006",
@@ -19,25 +20,29 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
     let subject = format!("cluster {}", cluster.name);
     let evidence = [&cluster.logging.evidence, &cluster.monitoring.evidence];
     let mut off = Vec::new();
+    let mut flags = Vec::new();
     if !cluster.logging.enabled {
-        off.push("--logging=SYSTEM,WORKLOAD");
+        off.push("Cloud Logging");
+        flags.push("--logging=SYSTEM,WORKLOAD".to_string());
     }
     if !cluster.monitoring.enabled {
-        off.push("--monitoring=SYSTEM");
+        off.push("Cloud Monitoring");
+        flags.push("--monitoring=SYSTEM".to_string());
     }
     let outcome = if off.is_empty() {
         Outcome::pass(subject, "Cloud Logging and Cloud Monitoring are on")
     } else {
+        let (what, verb) = match off.as_slice() {
+            [one] => (one.to_string(), "is"),
+            _ => (off.join(" and "), "are"),
+        };
         Outcome::warn(
             subject,
-            "Cloud Logging or Monitoring is off: gVisor's messages would not be kept",
+            format!("{what} {verb} off: gVisor's messages would not be kept"),
         )
-        .fix(format!(
-            "gcloud container clusters update {} --location {} {}",
-            cluster.name,
-            cluster.location,
-            off.join(" ")
-        ))
+        .fix(commands::display(&commands::cluster(
+            cluster, "update", &flags,
+        )))
     };
     vec![
         outcome
@@ -63,9 +68,32 @@ mod tests {
         gke_mut(&mut s).monitoring.enabled = false;
         let out = run(&RULE, &s);
         assert_eq!(statuses(&out), [Status::Warn]);
-        let fix = out[0].fix.as_deref().unwrap();
-        assert!(fix.ends_with("--monitoring=SYSTEM"), "{fix}");
-        assert!(!fix.contains("--logging"));
+        assert_eq!(
+            out[0].message,
+            "Cloud Monitoring is off: gVisor's messages would not be kept"
+        );
+        assert_eq!(
+            out[0].fix.as_deref(),
+            Some(
+                "gcloud container clusters update prod --location europe-west1 --project acme \
+                 --monitoring=SYSTEM"
+            )
+        );
+    }
+
+    #[test]
+    fn names_both_when_both_are_off() {
+        let mut s = snapshot();
+        gke_mut(&mut s).monitoring.enabled = false;
+        gke_mut(&mut s).logging.enabled = false;
+        let out = run(&RULE, &s);
+        assert!(
+            out[0]
+                .message
+                .starts_with("Cloud Logging and Cloud Monitoring are off"),
+            "{}",
+            out[0].message
+        );
     }
 
     #[test]

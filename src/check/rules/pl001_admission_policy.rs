@@ -127,19 +127,46 @@ fn namespace_outcome(
             subject,
             "untrusted, but no admission policy refuses pods without runtimeClassName: gvisor",
         )
-        .fix(fix_command(context, namespace, guarding))
+        .fix(rollout(context, namespace, guarding))
     } else {
         Outcome::warn(
             subject,
             "untrusted, but the admission policy only warns or audits: pods without gVisor are still admitted",
         )
-        .fix(fix_command(context, namespace, guarding))
+        .fix(rollout(context, namespace, guarding))
     };
     outcome.evidence = evidence;
     outcome
 }
 
-/// The command that gives `namespace` a denying binding without taking it from the
+/// The README's rollout order: deny refuses the replacement pods of workloads not yet
+/// sandboxed, so where such pods run the namespace is migrated (or warned) first.
+fn rollout(
+    context: &Context,
+    namespace: &NamespaceInfo,
+    guarding: &[&AdmissionBindingInfo],
+) -> String {
+    let deny = fix_command(context, namespace, guarding, "deny");
+    let snapshot = context.snapshot;
+    let unsandboxed = snapshot.pods.known().map_or(0, |pods| {
+        pods.iter()
+            .filter(|p| p.namespace == namespace.name && p.is_active())
+            .filter(|p| !snapshot.pod_is_sandboxed(p))
+            .count()
+    });
+    if unsandboxed == 0 {
+        return deny;
+    }
+    format!(
+        "{unsandboxed} pod(s) here run without gVisor, and deny would refuse their \
+         replacements: first kubectl sandbox migrate -n {ns} --all --apply --wait (or {warn} \
+         to see what would be refused), then {deny}",
+        ns = namespace.name,
+        warn = fix_command(context, namespace, guarding, "warn"),
+    )
+}
+
+/// The command that gives `namespace` a binding with `action` without taking it from the
 /// namespaces our binding already covers: the user's selector when it is what marks the
 /// namespace; else our binding's selector (the default label when there is none), with the
 /// namespace labelled to match it first.
@@ -147,6 +174,7 @@ fn fix_command(
     context: &Context,
     namespace: &NamespaceInfo,
     guarding: &[&AdmissionBindingInfo],
+    action: &str,
 ) -> String {
     let apply = |selector: &str| {
         let flag = if selector == DEFAULT_UNTRUSTED_SELECTOR {
@@ -155,7 +183,7 @@ fn fix_command(
             format!("--untrusted-selector '{selector}' ")
         };
         format!(
-            "kubectl sandbox policy {flag}--action deny --apply (installs or updates {POLICY_NAME})"
+            "kubectl sandbox policy {flag}--action {action} --apply (installs or updates {POLICY_NAME})"
         )
     };
     if let Some(selector) = &context.untrusted.selector
@@ -294,6 +322,29 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains("--action deny --apply")
+        );
+    }
+
+    #[test]
+    fn unsandboxed_pods_are_migrated_or_warned_before_deny() {
+        let mut s = snap(vec![], vec![]);
+        s.pods = Part::Known(vec![
+            pod("tenant-a", "web-1", None),
+            pod("tenant-a", "web-2", Some("gvisor")),
+            pod("prod", "api", None),
+        ]);
+        let out = run_with(&RULE, &s, &by_name(&["tenant-a"]));
+        assert_eq!(statuses(&out), [Status::Warn]);
+        assert_eq!(
+            out[0].fix.as_deref(),
+            Some(
+                "1 pod(s) here run without gVisor, and deny would refuse their replacements: \
+                 first kubectl sandbox migrate -n tenant-a --all --apply --wait (or kubectl \
+                 sandbox policy --action warn --apply (installs or updates \
+                 kubectl-sandbox-require-gvisor) to see what would be refused), then kubectl \
+                 sandbox policy --action deny --apply (installs or updates \
+                 kubectl-sandbox-require-gvisor)"
+            )
         );
     }
 

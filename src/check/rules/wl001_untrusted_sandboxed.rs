@@ -80,7 +80,7 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         {
             outcomes.push(Outcome::skip(
                 format!("namespace {namespace}"),
-                &crate::snapshot::Gap::new(
+                &crate::snapshot::Gap::expected(
                     format!("pods were read only in namespace {scope}"),
                     "run without -n to read every namespace's pods",
                 ),

@@ -21,23 +21,38 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         // WL001 or CL004 already report the missing pods.
         Part::Unknown(_) => return vec![],
     };
-    let mut per_namespace: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    // Running pods are counted; the others not yet finished (Pending, Unknown) are said
+    // apart, since they run nothing yet.
+    let mut per_namespace: BTreeMap<&str, Counts> = BTreeMap::new();
     for pod in pods.iter().filter(|p| p.is_active()) {
-        let entry = per_namespace.entry(&pod.namespace).or_default();
-        entry.1 += 1;
-        if snapshot.pod_is_sandboxed(pod) {
-            entry.0 += 1;
+        let counts = per_namespace.entry(&pod.namespace).or_default();
+        if pod.phase != "Running" {
+            counts.not_running += 1;
+        } else {
+            counts.running += 1;
+            counts.sandboxed += usize::from(snapshot.pod_is_sandboxed(pod));
         }
     }
     per_namespace
         .into_iter()
-        .map(|(namespace, (sandboxed, total))| {
-            Outcome::info(
-                format!("namespace {namespace}"),
-                format!("{sandboxed}/{total} running pod(s) sandboxed"),
-            )
+        .map(|(namespace, counts)| {
+            let mut message = format!(
+                "{}/{} running pod(s) sandboxed",
+                counts.sandboxed, counts.running
+            );
+            if counts.not_running > 0 {
+                message.push_str(&format!("; {} not running yet", counts.not_running));
+            }
+            Outcome::info(format!("namespace {namespace}"), message)
         })
         .collect()
+}
+
+#[derive(Default)]
+struct Counts {
+    sandboxed: usize,
+    running: usize,
+    not_running: usize,
 }
 
 #[cfg(test)]
@@ -62,6 +77,19 @@ mod tests {
         assert_eq!(out[0].subject, "namespace a");
         assert_eq!(out[0].message, "0/1 running pod(s) sandboxed");
         assert_eq!(out[1].message, "1/2 running pod(s) sandboxed");
+    }
+
+    #[test]
+    fn a_pending_pod_is_not_counted_as_running() {
+        let mut s = snapshot();
+        let mut waiting = pod("a", "waiting", None);
+        waiting.phase = "Pending".into();
+        s.pods = Part::Known(vec![pod("a", "a1", Some("gvisor")), waiting]);
+        let out = run(&RULE, &s);
+        assert_eq!(
+            out[0].message,
+            "1/1 running pod(s) sandboxed; 1 not running yet"
+        );
     }
 
     #[test]

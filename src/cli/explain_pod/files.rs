@@ -38,5 +38,19 @@ pub(super) fn manifest_report(input: &FilesInput) -> Result<Report, CliError> {
         &mut std::io::stdin().lock(),
         |object| explainer.explain(&object),
     );
+    // A gate pointed at the wrong path must not pass forever on "0 objects explained".
+    if set.objects.is_empty() && set.errors.is_empty() {
+        let paths: Vec<String> = input
+            .manifests
+            .filenames
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(
+            CliError::usage(format!("no objects in {}", paths.join(", "))).hint(
+                "check the path; a directory is read for .yaml, .yml and .json files (-R descends)",
+            ),
+        );
+    }
     Ok(Report::from_entries(set.objects, set.errors, &context))
 }

@@ -11,7 +11,7 @@ use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
 use crate::manifest::ManifestError;
-use crate::snapshot::PodScope;
+use crate::snapshot::{PodScope, Unread};
 
 /// What a live explain-pod reads, from the flags.
 pub(super) struct LiveInput<'a> {
@@ -45,7 +45,7 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
         || connection.default_namespace().to_string(),
         str::to_string,
     );
-    let (workloads, errors) = if input.targets.is_empty() {
+    let (workloads, errors, unread) = if input.targets.is_empty() {
         list_top_level(&connection, &snapshot.pod_scope, input.selector).await
     } else {
         get_targets(&connection, &namespace, input.targets).await
@@ -53,6 +53,9 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
     let context = Context::from_snapshot(&snapshot);
     let mut report = Report::new(&context);
     report.errors = errors;
+    for part in snapshot.unread().into_iter().chain(unread) {
+        report.add_unread(part);
+    }
     for workload in workloads {
         let explanation = explain(&workload, Some(&namespace), &context);
         let mut object = ObjectReport::new(&workload, explanation, None, None);
@@ -66,14 +69,15 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
     Ok(report)
 }
 
-type Found = (Vec<Workload>, Vec<ManifestError>);
+/// The workloads read, the targets that failed, and the lists that could not be read.
+type Found = (Vec<Workload>, Vec<ManifestError>, Vec<Unread>);
 
 async fn get_targets(
     connection: &k8s::Connection,
     namespace: &str,
     targets: &[WorkloadRef],
 ) -> Found {
-    let mut found = (Vec::new(), Vec::new());
+    let mut found = (Vec::new(), Vec::new(), Vec::new());
     for target in targets {
         let result = k8s::get_workload(connection, target.kind, namespace, &target.name)
             .await
@@ -112,7 +116,7 @@ async fn list_top_level(
     selector: Option<&str>,
 ) -> Found {
     let lists = k8s::list_top_level(connection, ListScope::of(scope), selector).await;
-    let mut found = (Vec::new(), Vec::new());
+    let mut found = (Vec::new(), Vec::new(), Vec::new());
     for (kind, listed) in lists {
         match listed {
             Ok(objects) => {
@@ -130,7 +134,8 @@ async fn list_top_level(
             Err(error) => {
                 // `deployments`: every workload kind's plural is its name and an `s`.
                 let plural = format!("{}s", kind.name().to_ascii_lowercase());
-                found.1.push(ManifestError::new(&plural, error.to_string()));
+                // A list that could not be read (forbidden) leaves the run incomplete, not invalid.
+                found.2.push(Unread::new(plural, &error.gap()));
             }
         }
     }

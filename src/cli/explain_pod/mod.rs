@@ -47,14 +47,20 @@ impl FailOn {
 }
 
 // The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: what needs the GKE version or node pools \
+     is reported as not known.";
+
 #[derive(Debug, Clone, Args)]
 #[command(
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Effects: blocks (the pod cannot run sandboxed: the only one that makes it \
     blocked), uncertain (refused once; verify on the cluster), version-dependent, \
     not-enforced (runs; a host-kernel control gVisor replaces: keep it), caution, \
     unavailable. Facts: docs/gke-sandbox.md.\n\
     Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
-    2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
+    2 bad input (the other inputs are still explained) or no objects in -f, 3 cluster \
+    unreachable, 4 incomplete: a list or GKE could not be read (--allow-skip accepts it).\n\n\
     Examples:\n  \
     kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
     kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
@@ -86,7 +92,7 @@ pub struct ExplainPodArgs {
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// Do not print the column headers of the table.
+    /// Table without headers, blocks or summary: one row per object, as on check.
     #[arg(long)]
     pub no_headers: bool,
 
@@ -99,21 +105,25 @@ pub struct ExplainPodArgs {
     #[arg(long)]
     pub server_dry_run: bool,
 
+    /// Accept an incomplete live run (a list forbidden, gcloud unavailable): exit from the
+    /// verdicts alone instead of 4.
+    #[arg(long)]
+    pub allow_skip: bool,
+
     /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
     /// --gke-json is used: it tells the GKE version and node pools without a cluster.
     #[command(flatten)]
     pub source: SourceArgs,
 }
 
-/// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
-pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
+/// The exit code of a report: bad input first, then the verdicts against `--fail-on`,
+/// then what could not be read (`exit::decide`).
+pub fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u8 {
     if !report.errors.is_empty() {
-        exit::USAGE
-    } else if report.worst().is_some_and(|v| v >= fail_on.threshold()) {
-        exit::FINDINGS
-    } else {
-        exit::OK
+        return exit::USAGE;
     }
+    let findings = report.worst().is_some_and(|v| v >= fail_on.threshold());
+    exit::decide(findings, report.incomplete, allow_skip)
 }
 
 pub fn run(args: &ExplainPodArgs) -> u8 {
@@ -125,7 +135,7 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     match report {
         Ok(report) => {
             print(&report, args);
-            exit_code(&report, args.fail_on)
+            exit_code(&report, args.fail_on, args.allow_skip)
         }
         Err(error) => {
             eprintln!("{error}");
@@ -181,10 +191,17 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
 }
 
 fn print(report: &Report, args: &ExplainPodArgs) {
-    // Machine formats keep stdout parseable; people still see what could not be read.
-    if args.output != OutputFormat::Table {
+    // Machine formats and bare rows keep stdout parseable; people still see what could
+    // not be read.
+    if args.output != OutputFormat::Table || args.no_headers {
         for error in &report.errors {
             eprintln!("error: {error}");
+        }
+        for unread in &report.unread {
+            eprintln!(
+                "incomplete: could not read {}: {} ({})",
+                unread.part, unread.reason, unread.hint
+            );
         }
     }
     let mut stdout = BufWriter::new(std::io::stdout().lock());

@@ -32,8 +32,13 @@ pub enum OutputFormat {
 }
 
 // The subcommand's one-line help is the `Migrate` variant's doc in `cli/mod.rs`.
+/// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
+const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the plan cannot check for a sandbox node \
+     pool or give the command to create one.";
+
 #[derive(Debug, Clone, Args)]
 #[command(
+    mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Modes: a plan by default (nothing is changed); --apply changes the \
     cluster (dry run of every change first, backup before the first write, writes guarded by \
     resourceVersion, restore on failure); --rollback DIR restores a backup; -f FILE -o yaml \
