@@ -59,27 +59,42 @@ fn union(into: &mut Value, from: &Value) {
     }
 }
 
+/// How often the take-over is tried when the object changes between the read and the write.
+const ATTEMPTS: u32 = 5;
+
 /// Makes `manager` the Apply owner of every field of object `name`, guarded by its
 /// resourceVersion. Nothing is written when the object does not exist or is ours already.
+/// The API server writes a ValidatingAdmissionPolicy's status (its type checking) on its
+/// own soon after every change, so a 409 here is expected now and then: read again, retry.
 pub async fn take_ownership<K>(api: &Api<K>, name: &str, manager: &str) -> Result<(), kube::Error>
 where
     K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug,
 {
-    let Some(object) = api.get_opt(name).await? else {
-        return Ok(());
-    };
-    let meta = object.meta();
-    let Some(entries) = merged_into(meta.managed_fields.as_deref().unwrap_or_default(), manager)
-    else {
-        return Ok(());
-    };
-    let patch = json!({ "metadata": {
-        "resourceVersion": meta.resource_version,
-        "managedFields": entries,
-    }});
-    api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-        .await?;
-    Ok(())
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let Some(object) = api.get_opt(name).await? else {
+            return Ok(());
+        };
+        let meta = object.meta();
+        let Some(entries) =
+            merged_into(meta.managed_fields.as_deref().unwrap_or_default(), manager)
+        else {
+            return Ok(());
+        };
+        let patch = json!({ "metadata": {
+            "resourceVersion": meta.resource_version,
+            "managedFields": entries,
+        }});
+        match api
+            .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 409 && attempts < ATTEMPTS => continue,
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 #[cfg(test)]
