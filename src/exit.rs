@@ -8,3 +8,6 @@ pub const FINDINGS: u8 = 1;
 pub const USAGE: u8 = 2;
 /// The cluster or gcloud could not be reached when it was required.
 pub const UNREACHABLE: u8 = 3;
+/// A part the user did not opt out of could not be read (forbidden, gcloud failed…);
+/// `--allow-skip` accepts that and leaves what the findings alone say.
+pub const INCOMPLETE: u8 = 4;

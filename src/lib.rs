@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod exit;
 pub mod explain;
+pub mod fleet;
 pub mod gke;
 pub mod k8s;
 pub mod manifest;

@@ -6,6 +6,8 @@ mod completion;
 mod error;
 mod explain_live;
 pub mod explain_pod;
+mod fleet;
+mod fleet_check;
 mod gather;
 pub mod generated;
 pub mod kube_args;

@@ -7,6 +7,7 @@
 
 mod admission;
 mod connect;
+mod contexts;
 mod failure;
 mod kubeconfig;
 mod list;
@@ -17,6 +18,7 @@ mod trim;
 
 pub use admission::{AdmissionReads, read_admission};
 pub use connect::{ConnectError, Connection, connect, read_kubeconfig};
+pub use contexts::list_contexts;
 pub use failure::{ListScope, ReadFailure};
 pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
 pub use read::{ClusterReads, read_cluster, read_context};
