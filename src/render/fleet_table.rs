@@ -197,3 +197,80 @@ fn totals_line(report: &FleetReport, palette: Palette) -> String {
         summary.fail_on.label().to_lowercase()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Untrusted;
+    use crate::check::rules::fixtures::{gap, snapshot};
+    use crate::fleet::{CapturedCluster, FLEET_SNAPSHOT_SCHEMA, FleetSnapshot, Reach};
+
+    fn report() -> FleetReport {
+        let fleet = FleetSnapshot {
+            schema: FLEET_SNAPSHOT_SCHEMA.into(),
+            gke_asked: true,
+            clusters: vec![
+                CapturedCluster {
+                    name: "prod".into(),
+                    reach: Reach::Reached,
+                    snapshot: snapshot(),
+                },
+                CapturedCluster {
+                    name: "far".into(),
+                    reach: Reach::Unreachable { gap: gap() },
+                    snapshot: snapshot(),
+                },
+            ],
+        };
+        FleetReport::build(&fleet, &Untrusted::default(), Status::Fail, false)
+    }
+
+    fn plain(no_headers: bool) -> TableOptions {
+        TableOptions {
+            palette: Palette::PLAIN,
+            no_headers,
+        }
+    }
+
+    #[test]
+    fn the_table_comes_first_each_cluster_next_the_totals_last() {
+        let text = render(&report(), &plain(false), false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("CLUSTER   LOCATION       STATE"),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("prod      europe-west1   ok            Standard   gvisor"),
+            "{text}"
+        );
+        assert!(
+            lines[2].starts_with("far       europe-west1   unreachable"),
+            "{text}"
+        );
+        let prod = text.find("=== prod ===").expect("prod's section");
+        let far = text.find("=== far ===").expect("far's section");
+        assert!(prod < far);
+        assert!(text.contains("unreachable, only its GKE side was audited: gcloud was not found"));
+        assert_eq!(
+            *lines.last().unwrap(),
+            "2 clusters: 1 ok, 1 unreachable; 0 fail, 0 warn, 0 skip; exit 4 (--fail-on fail)"
+        );
+    }
+
+    #[test]
+    fn summary_only_leaves_out_the_findings_but_not_the_problems() {
+        let text = render(&report(), &plain(false), true);
+        assert!(!text.contains("==="), "{text}");
+        assert!(
+            text.contains("far: unreachable, only its GKE side was audited"),
+            "{text}"
+        );
+        let rows = render(&report(), &plain(true), false);
+        assert_eq!(
+            rows.lines().count(),
+            2,
+            "--no-headers: the rows only\n{rows}"
+        );
+    }
+}
