@@ -26,11 +26,11 @@ use crate::snapshot::{Gap, PodScope};
 #[derive(Debug, Clone, Args)]
 pub struct FleetArgs {
     /// Audit every context of the kubeconfig.
-    #[arg(long, help_heading = "Many clusters", conflicts_with_all = ["context", "contexts", "all_clusters", "cluster", "location", "gke_json"])]
+    #[arg(long, help_heading = "Many clusters", conflicts_with_all = ["context", "contexts", "all_clusters", "project", "cluster", "location", "gke_json"])]
     pub all_contexts: bool,
 
     /// Audit these contexts (comma-separated).
-    #[arg(long, value_name = "NAME,…", value_delimiter = ',', help_heading = "Many clusters", conflicts_with_all = ["context", "all_clusters", "cluster", "location", "gke_json"])]
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',', help_heading = "Many clusters", conflicts_with_all = ["context", "all_clusters", "project", "cluster", "location", "gke_json"])]
     pub contexts: Option<Vec<String>>,
 
     /// Audit every GKE cluster of --project, found with one `gcloud container clusters list`.
