@@ -117,7 +117,7 @@ impl FleetReport {
         let rows = clusters
             .iter()
             .zip(&fleet.clusters)
-            .map(|(audit, captured)| row(audit, &captured.snapshot))
+            .map(|(audit, captured)| row(audit, captured))
             .collect();
         let summary = FleetSummary::of(&clusters, rows, fail_on, allow_skip);
         FleetReport {
@@ -232,7 +232,7 @@ fn exit_code(clusters: &[ClusterAudit], allow_skip: bool) -> u8 {
     }
 }
 
-fn row(audit: &ClusterAudit, snapshot: &ClusterSnapshot) -> Row {
+fn row(audit: &ClusterAudit, captured: &CapturedCluster) -> Row {
     let report = &audit.report;
     let untrusted: Vec<&Finding> = report
         .findings
@@ -242,13 +242,15 @@ fn row(audit: &ClusterAudit, snapshot: &ClusterSnapshot) -> Row {
         })
         .collect();
     let checked = (!untrusted.is_empty()).then_some(untrusted.len());
-    let gke = match &snapshot.gke {
+    let gke = match &captured.snapshot.gke {
         Part::Known(cluster) => Some(cluster),
         Part::Unknown(_) => None,
     };
     Row {
         cluster: audit.name.clone(),
-        location: gke.map(|c| c.location.clone()),
+        location: gke
+            .map(|c| c.location.clone())
+            .or_else(|| captured.location.clone()),
         state: audit.state,
         mode: gke.map(|c| if c.autopilot { "Autopilot" } else { "Standard" }),
         sandbox_pools: gke.map(|c| c.sandbox_pools().map(|p| p.name.clone()).collect()),
@@ -280,6 +282,7 @@ mod tests {
     fn reached(name: &str, snapshot: ClusterSnapshot) -> CapturedCluster {
         CapturedCluster {
             name: name.into(),
+            location: None,
             reach: Reach::Reached,
             snapshot,
         }
@@ -294,6 +297,7 @@ mod tests {
     fn unreachable(name: &str) -> CapturedCluster {
         CapturedCluster {
             name: name.into(),
+            location: Some("us-east1".into()),
             reach: Reach::Unreachable { gap: gap() },
             snapshot: snapshot(),
         }
@@ -362,6 +366,8 @@ mod tests {
     #[test]
     fn a_row_shows_mode_pools_coverage_and_counts() {
         let report = build(vec![reached("ok", snapshot()), unreachable("down")], false);
+        assert_eq!(report.summary.unreachable, 1);
+        assert_eq!(report.summary.complete, 1);
         let row = &report.summary.rows[0];
         assert_eq!(row.mode, Some("Standard"));
         assert_eq!(
@@ -371,7 +377,13 @@ mod tests {
         assert_eq!(row.location.as_deref(), Some("europe-west1"));
         assert_eq!(row.untrusted_checked, None, "no namespace named untrusted");
         assert_eq!(report.summary.rows[1].state, State::Unreachable);
-        assert_eq!(report.summary.unreachable, 1);
-        assert_eq!(report.summary.complete, 1);
+        let mut far = unreachable("far");
+        far.snapshot.gke = Part::Unknown(gap());
+        let report = build(vec![far], false);
+        assert_eq!(
+            report.summary.rows[0].location.as_deref(),
+            Some("us-east1"),
+            "from the context's name when GKE did not say"
+        );
     }
 }

@@ -23,6 +23,9 @@ pub struct FleetSnapshot {
 pub struct CapturedCluster {
     /// The GKE cluster name when known, else the context.
     pub name: String,
+    /// The GKE location, from GKE or from the context's `gke_PROJECT_LOCATION_CLUSTER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     pub reach: Reach,
     pub snapshot: ClusterSnapshot,
 }
@@ -47,6 +50,7 @@ impl CapturedCluster {
     pub fn reached(member: &Member, snapshot: ClusterSnapshot) -> Self {
         CapturedCluster {
             name: member.name(),
+            location: location(member),
             reach: Reach::Reached,
             snapshot,
         }
@@ -56,6 +60,7 @@ impl CapturedCluster {
     pub fn unreachable(member: &Member, gap: Gap, scope: PodScope) -> Self {
         CapturedCluster {
             name: member.name(),
+            location: location(member),
             snapshot: outside_view(member, &gap, scope),
             reach: Reach::Unreachable { gap },
         }
@@ -75,11 +80,20 @@ impl CapturedCluster {
         );
         CapturedCluster {
             name: member.name(),
+            location: location(member),
             snapshot: outside_view(member, &gap, scope),
             reach: Reach::NoContext {
                 get_credentials: command,
             },
         }
+    }
+}
+
+fn location(member: &Member) -> Option<String> {
+    match (member.gke.known(), &member.target) {
+        (Some(cluster), _) => Some(cluster.location.clone()),
+        (None, Some(target)) => Some(target.location.clone()),
+        (None, None) => None,
     }
 }
 

@@ -57,7 +57,7 @@ pub fn render(report: &FleetReport, options: &TableOptions, summary_only: bool) 
             .filter(|a| a.state != State::Complete)
         {
             out.push_str(&format!("\n{}: ", palette.heading(&audit.name)));
-            out.push_str(&problem_lines(audit).join("\n  "));
+            out.push_str(&problem_lines(audit).join("\n    "));
             out.push('\n');
         }
     } else {
@@ -134,7 +134,7 @@ fn problem_lines(audit: &ClusterAudit) -> Vec<String> {
             "not read: "
         };
         lines.push(format!("{prefix}{}", gap.reason));
-        lines.push(format!("  hint: {}", gap.hint));
+        lines.push(format!("hint: {}", gap.hint));
     }
     lines
 }
@@ -212,11 +212,13 @@ mod tests {
             clusters: vec![
                 CapturedCluster {
                     name: "prod".into(),
+                    location: None,
                     reach: Reach::Reached,
                     snapshot: snapshot(),
                 },
                 CapturedCluster {
                     name: "far".into(),
+                    location: None,
                     reach: Reach::Unreachable { gap: gap() },
                     snapshot: snapshot(),
                 },
