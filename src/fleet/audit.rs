@@ -1,15 +1,16 @@
 //! The fleet's audit: `check`'s report for every captured cluster, one summary row each,
 //! and one exit code for the whole fleet.
 //!
-//! Exit code, worst first:
+//! Exit code, first that applies:
 //! - 3 when no cluster's API server could be read (nothing in the fleet was reached);
+//! - 1 when any cluster has a finding at or above `--fail-on`;
 //! - 4 when any cluster is unreachable, has no context, or had a part it could not read
 //!   (forbidden, gcloud failed…), unless `--allow-skip`;
-//! - 1 when any cluster has a finding at or above `--fail-on`;
 //! - 0 otherwise.
 //!
-//! This is the single-cluster rule applied over the fleet: an incomplete audit says 4
-//! whatever it found, and `--allow-skip` leaves what the findings alone say.
+//! This is the single-cluster rule for `check` applied over the fleet:
+//! a finding is a fact whatever else could not be read, so it wins over incompleteness;
+//! `--allow-skip` accepts an incomplete fleet.
 
 use serde::Serialize;
 
@@ -219,14 +220,13 @@ fn exit_code(clusters: &[ClusterAudit], allow_skip: bool) -> u8 {
     if !clusters.is_empty() && !clusters.iter().any(|c| reached(&c)) {
         return exit::UNREACHABLE;
     }
-    if !allow_skip && clusters.iter().any(|c| c.state != State::Complete) {
-        return exit::INCOMPLETE;
-    }
     if clusters
         .iter()
         .any(|c| c.report.exit_code == exit::FINDINGS)
     {
         exit::FINDINGS
+    } else if !allow_skip && clusters.iter().any(|c| c.state != State::Complete) {
+        exit::INCOMPLETE
     } else {
         exit::OK
     }
@@ -318,17 +318,19 @@ mod tests {
         assert_eq!(build(vec![ok(), ok()], false).summary.exit_code, exit::OK);
         let findings = build(vec![ok(), reached("bad", failing())], false);
         assert_eq!(findings.summary.exit_code, exit::FINDINGS);
-        let incomplete = build(vec![reached("bad", failing()), unreachable("down")], false);
+        let both = build(vec![reached("bad", failing()), unreachable("down")], false);
         assert_eq!(
-            incomplete.summary.exit_code,
-            exit::INCOMPLETE,
-            "4 wins over 1"
+            both.summary.exit_code,
+            exit::FINDINGS,
+            "a finding wins over 4"
         );
-        let accepted = build(vec![reached("bad", failing()), unreachable("down")], true);
+        let incomplete = build(vec![ok(), unreachable("down")], false);
+        assert_eq!(incomplete.summary.exit_code, exit::INCOMPLETE);
+        let accepted = build(vec![ok(), unreachable("down")], true);
         assert_eq!(
             accepted.summary.exit_code,
-            exit::FINDINGS,
-            "--allow-skip: findings decide"
+            exit::OK,
+            "--allow-skip accepts it"
         );
         let nothing = build(vec![unreachable("a"), unreachable("b")], true);
         assert_eq!(
