@@ -211,8 +211,7 @@ def render(results, args):
             "",
             f"Cost grows linearly with N: about {per_wall:.0f} ms of wall time and "
             f"{per_rss:.1f} MiB of peak RSS per added cluster of {results['pods']:,} pods "
-            "here. The reads are CPU-bound on 2 cores (decoding pod pages), so `--parallel` "
-            "beyond the core count buys little; memory grows with the snapshots kept for the "
+            "here. The clusters share the 2 cores (decoding pod pages); memory grows with the snapshots kept for the "
             "report (pods trimmed to the fields the rules read), while raw pages are bounded "
             "by `--parallel`. The GKE side is one gcloud call per project whatever N is, run "
             "while the clusters are read, so it adds gcloud's start-up once.",
