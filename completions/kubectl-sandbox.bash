@@ -170,7 +170,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__explain__subcmd__pod)
-            opts="-f -R -n -A -l -o -h -V --filename --recursive --namespace --all-namespaces --selector --output --no-headers --fail-on --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
+            opts="-f -R -n -A -l -o -h -V --filename --recursive --namespace --all-namespaces --selector --output --no-headers --fail-on --server-dry-run --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,7 +252,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__migrate)
-            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --force --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
+            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --server-dry-run --force --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --no-gke --gcloud-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +350,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__policy)
-            opts="-o -h -V --kubeconfig --context --request-timeout --untrusted-selector --action --strict --output --apply --help --version"
+            opts="-o -h -V --kubeconfig --context --request-timeout --untrusted-selector --action --strict --output --apply --force-conflicts --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -7,14 +7,22 @@
 
 pub mod check;
 pub mod cli;
+pub mod dry_run;
 pub mod exit;
 pub mod explain;
 pub mod fleet;
 pub mod gke;
 pub mod k8s;
+#[cfg(test)]
+mod layers;
 pub mod manifest;
 pub mod migrate;
 pub mod policy;
 pub mod render;
 pub mod selector;
 pub mod snapshot;
+
+#[cfg(test)]
+mod advice_keeps_controls;
+#[cfg(test)]
+mod facts_cited;

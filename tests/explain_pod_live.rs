@@ -3,13 +3,17 @@
 //! no gcloud is needed. Live objects bring what files lack: namespace labels, the
 //! RuntimeClasses, the GKE version and node pools.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use testkit::fake_apiserver::objects::{gvisor_runtime_class, namespace, pod};
-use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
+use testkit::fake_apiserver::{
+    AdmissionRule, Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig,
+};
 
 struct Rig {
     api: FakeApiServer,
@@ -207,4 +211,133 @@ fn an_unreachable_cluster_exits_3() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("127.0.0.1:9"));
+}
+
+/// The pods `--server-dry-run` sent: POSTs to the pods collection, with their bodies.
+fn dry_runs(api: &FakeApiServer, namespace: &str) -> Vec<Value> {
+    api.requests_to(&format!("/api/v1/namespaces/{namespace}/pods"))
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| {
+            assert_eq!(r.query.get("dryRun").map(String::as_str), Some("All"));
+            serde_json::from_str(&r.body).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn server_dry_run_sends_the_sandboxed_pod_and_reports_admitted_and_refused() {
+    let rig = rig();
+    rig.api.insert_all([
+        deployment(
+            "batch",
+            "web",
+            json!({ "serviceAccountName": "web-sa", "containers": [limited("nginx:1.27")] }),
+        ),
+        deployment(
+            "batch",
+            "agent",
+            json!({ "hostPID": false, "containers": [limited("agent:2")] }),
+        ),
+    ]);
+    rig.api.admit_with(AdmissionRule::Warn {
+        body_contains: "\"generateName\":\"web-\"".into(),
+        warning: "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true".into(),
+    });
+    let refusal = "pods is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostPID=true)";
+    rig.api.admit_with(AdmissionRule::Refuse {
+        body_contains: "\"generateName\":\"agent-\"".into(),
+        code: 403,
+        message: refusal.into(),
+    });
+    let (report, code) = rig.json(&[
+        "deployment/web",
+        "deployment/agent",
+        "-n",
+        "batch",
+        "--server-dry-run",
+    ]);
+    assert_eq!(code, 1, "a refused pod is blocked: {report:#}");
+    let web = &report["objects"][0];
+    assert_eq!(web["verdict"], "compatible");
+    assert_eq!(
+        web["admission"],
+        json!({ "result": "admitted", "warnings": [
+            "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true"
+        ]})
+    );
+    let agent = &report["objects"][1];
+    assert_eq!(agent["verdict"], "blocked");
+    assert_eq!(
+        agent["admission"],
+        json!({ "result": "refused", "step": "pod-security", "message": refusal })
+    );
+    let sent = dry_runs(&rig.api, "batch");
+    assert_eq!(sent.len(), 2, "one request per workload");
+    assert_eq!(sent[0]["kind"], "Pod");
+    assert_eq!(sent[0]["metadata"]["generateName"], "web-");
+    assert_eq!(sent[0]["metadata"]["labels"]["app"], "web");
+    assert_eq!(sent[0]["spec"]["runtimeClassName"], "gvisor");
+    assert_eq!(sent[0]["spec"]["serviceAccountName"], "web-sa");
+    let errors = common::schema_errors("explain-report.schema.json", &report);
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let table = String::from_utf8(
+        rig.run(&["deployment/agent", "-n", "batch", "--server-dry-run"])
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        table.contains(&format!(
+            "  ADMISSION (server dry run): refused by Pod Security Admission: {refusal}\n  VERDICT: blocked"
+        )),
+        "{table}"
+    );
+}
+
+#[test]
+fn server_dry_run_without_create_pods_says_which_permission_is_missing() {
+    let rig = rig();
+    rig.api.insert(deployment(
+        "batch",
+        "web",
+        json!({ "containers": [limited("nginx:1.27")] }),
+    ));
+    rig.api.admit_with(AdmissionRule::Refuse {
+        body_contains: "Pod".into(),
+        code: 403,
+        message: "pods is forbidden: User \"auditor\" cannot create resource \"pods\" in API group \"\" in the namespace \"batch\"".into(),
+    });
+    let out = rig.run(&["-A", "--server-dry-run"]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("compatible   -          not known"),
+        "{table}"
+    );
+    assert!(
+        table.contains("a dry run needs the same RBAC permission as a real create: `create pods` in namespace batch"),
+        "{table}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a limit is neither admitted nor blocked"
+    );
+    let (report, _) = rig.json(&["-A", "--server-dry-run"]);
+    assert_eq!(report["objects"][0]["admission"]["limit"], "forbidden");
+    let errors = common::schema_errors("explain-report.schema.json", &report);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn server_dry_run_is_for_live_workloads_only() {
+    let rig = rig();
+    let out = rig.run(&[
+        "-f",
+        "tests/fixtures/manifests/nginx-deployment.yaml",
+        "--server-dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--server-dry-run asks the cluster"));
+    assert!(rig.api.requests().is_empty());
 }

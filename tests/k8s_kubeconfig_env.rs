@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use kubectl_sandbox::cli::kube_args::KubeArgs;
+use kubectl_sandbox::k8s::ConnectOptions;
 use kubectl_sandbox::k8s::{connect, read_cluster};
 use kubectl_sandbox::snapshot::PodScope;
 use tempfile::TempDir;
@@ -37,7 +37,7 @@ async fn kubeconfig_env_merges_files_and_context_picks_from_the_second() {
     // SAFETY: this is the only test in this binary, so no other thread reads or writes
     // the environment meanwhile.
     unsafe { std::env::set_var("KUBECONFIG", joined) };
-    let args = |context: Option<&str>| KubeArgs {
+    let args = |context: Option<&str>| ConnectOptions {
         kubeconfig: None,
         context: context.map(str::to_string),
         request_timeout: Duration::from_secs(30),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kubectl_sandbox::cli::kube_args::KubeArgs;
+use kubectl_sandbox::k8s::ConnectOptions;
 use kubectl_sandbox::k8s::{ClusterReads, ConnectError, Connection, connect, read_cluster};
 use kubectl_sandbox::snapshot::{Gap, Part, PodScope};
 use serde_json::json;
@@ -36,7 +36,7 @@ impl Fixture {
         }
     }
 
-    fn args_with(&self, credentials: Credentials) -> KubeArgs {
+    fn args_with(&self, credentials: Credentials) -> ConnectOptions {
         let context = KubeconfigContext::new("test", self.server.url(), credentials);
         let path = write_kubeconfig(self.dir.path(), &[context], "test");
         kube_args(path, None)
@@ -51,8 +51,8 @@ impl Fixture {
     }
 }
 
-fn kube_args(kubeconfig: PathBuf, context: Option<&str>) -> KubeArgs {
-    KubeArgs {
+fn kube_args(kubeconfig: PathBuf, context: Option<&str>) -> ConnectOptions {
+    ConnectOptions {
         kubeconfig: Some(kubeconfig),
         context: context.map(str::to_string),
         request_timeout: Duration::from_secs(30),

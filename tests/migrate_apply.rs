@@ -7,14 +7,14 @@ mod common;
 
 use std::time::Duration;
 
-use kubectl_sandbox::cli::kube_args::KubeArgs;
 use kubectl_sandbox::explain::{Context, WorkloadKind};
-use kubectl_sandbox::k8s::{self, raw};
+use kubectl_sandbox::k8s::ConnectOptions;
+use kubectl_sandbox::k8s::{self, ClusterWriter};
 use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
 use kubectl_sandbox::migrate::backup::Backup;
 use kubectl_sandbox::migrate::plan;
 use kubectl_sandbox::migrate::report::{Mode, Report, WorkloadReport};
-use kubectl_sandbox::migrate::wait::{self, WaitResult};
+use kubectl_sandbox::migrate::wait::WaitResult;
 use kubectl_sandbox::render::data;
 use serde_json::{Value, json};
 use testkit::fake_apiserver::objects::{pod, sandbox_node};
@@ -42,7 +42,7 @@ struct Rig {
     api: FakeApiServer,
     dir: tempfile::TempDir,
     runtime: tokio::runtime::Runtime,
-    client: kube::Client,
+    connection: k8s::Connection,
 }
 
 fn rig() -> Rig {
@@ -64,21 +64,27 @@ fn rig() -> Rig {
         .enable_all()
         .build()
         .unwrap();
-    let args = KubeArgs {
+    let args = ConnectOptions {
         kubeconfig: Some(kubeconfig),
         context: None,
         request_timeout: Duration::from_secs(10),
     };
-    let client = runtime.block_on(k8s::connect(&args)).unwrap().client;
+    let connection = runtime.block_on(k8s::connect(&args)).unwrap();
     Rig {
         api,
         dir,
         runtime,
-        client,
+        connection,
     }
 }
 
 impl Rig {
+    fn writer(&self) -> ClusterWriter<'_> {
+        ClusterWriter {
+            connection: &self.connection,
+        }
+    }
+
     /// Reads and plans `web` then `api`, as `--apply` does, and saves the backup.
     fn targets_and_backup(&self) -> (Vec<Target>, Backup) {
         let targets: Vec<Target> = ["web", "api"]
@@ -86,8 +92,8 @@ impl Rig {
             .map(|name| {
                 let object = self
                     .runtime
-                    .block_on(raw::get(
-                        &self.client,
+                    .block_on(k8s::get_workload(
+                        &self.connection,
                         WorkloadKind::Deployment,
                         "shop",
                         name,
@@ -101,7 +107,7 @@ impl Rig {
             .collect();
         let dry = self
             .runtime
-            .block_on(apply::dry_run_all(&self.client, &targets));
+            .block_on(apply::dry_run_all(&self.writer(), &targets));
         assert_eq!(dry, [WriteStatus::DryRunPassed, WriteStatus::DryRunPassed]);
         let originals: Vec<(WorkloadKind, &Value)> = targets
             .iter()
@@ -171,7 +177,7 @@ fn a_conflict_is_not_overwritten_and_the_earlier_write_is_undone() {
 
     let (statuses, stopped) =
         rig.runtime
-            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+            .block_on(apply::write_all(&rig.writer(), &targets, &mut backup));
     assert_eq!(statuses[0], WriteStatus::Restored);
     assert!(
         matches!(statuses[1], WriteStatus::Conflict { .. }),
@@ -201,7 +207,7 @@ fn a_failed_write_midway_leaves_the_cluster_as_it_was() {
 
     let (statuses, stopped) =
         rig.runtime
-            .block_on(apply::write_all(&rig.client, &targets, &mut backup));
+            .block_on(apply::write_all(&rig.writer(), &targets, &mut backup));
     assert!(stopped.is_some());
     assert_eq!(statuses[0], WriteStatus::Restored);
     assert!(
@@ -234,10 +240,11 @@ fn wait_follows_the_pods_until_they_run_sandboxed() {
         WorkloadKind::Deployment,
         deployment("web"),
     )];
-    let client = rig.client.clone();
+    let connection = rig.connection.clone();
     let handle = rig.runtime.spawn(async move {
         let mut lines = Vec::new();
-        let results = wait::follow(&client, &workloads, Duration::from_secs(60), &mut lines).await;
+        let wait = Duration::from_secs(60);
+        let results = k8s::follow_rollouts(&connection, &workloads, wait, &mut lines).await;
         (results, String::from_utf8(lines).unwrap())
     });
     // Once the wait has looked at least once, the rollout replaces the pod.
@@ -277,8 +284,8 @@ fn wait_gives_up_at_the_timeout() {
         WorkloadKind::Deployment,
         deployment("web"),
     )];
-    let results = rig.runtime.block_on(wait::follow(
-        &rig.client,
+    let results = rig.runtime.block_on(k8s::follow_rollouts(
+        &rig.connection,
         &workloads,
         Duration::ZERO,
         &mut std::io::sink(),
@@ -312,12 +319,18 @@ fn the_server_gone_after_the_dry_run_changes_nothing_and_the_backup_is_complete(
     let Rig {
         api,
         runtime,
-        client,
+        connection,
         ..
     } = rig;
     drop(api);
 
-    let (statuses, stopped) = runtime.block_on(apply::write_all(&client, &targets, &mut backup));
+    let (statuses, stopped) = runtime.block_on(apply::write_all(
+        &ClusterWriter {
+            connection: &connection,
+        },
+        &targets,
+        &mut backup,
+    ));
     assert!(
         stopped.is_some(),
         "the apply stops at the first failed write"

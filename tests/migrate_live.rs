@@ -11,7 +11,9 @@ use std::process::{Command, Output, Stdio};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use testkit::fake_apiserver::objects::{gvisor_runtime_class, namespace, node, sandbox_node};
-use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
+use testkit::fake_apiserver::{
+    AdmissionRule, Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig,
+};
 use testkit::gke_mock::GkeMock;
 
 const PROJECT: &str = "acme-prod";
@@ -115,11 +117,12 @@ impl Rig {
         self.api.object(&path_of(name)).unwrap()
     }
 
+    /// Requests that change or would change a workload: patches and replaces, dry or not.
     fn writes(&self) -> Vec<testkit::fake_apiserver::RecordedRequest> {
         self.api
             .requests()
             .into_iter()
-            .filter(|r| r.method != "GET")
+            .filter(|r| r.method != "GET" && r.method != "POST")
             .collect()
     }
 }
@@ -179,6 +182,22 @@ fn apply_dry_runs_everything_first_backs_up_writes_and_a_second_run_changes_noth
     assert_eq!(writes.len(), 4, "{writes:#?}");
     let first_write = writes.iter().position(|r| !is_dry_run(r)).unwrap();
     assert_eq!(first_write, 2, "both dry runs come before the first write");
+    let requests = rig.api.requests();
+    let pod_dry_runs: Vec<usize> = requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.method == "POST" && r.path == "/api/v1/namespaces/shop/pods")
+        .map(|(i, r)| {
+            assert!(is_dry_run(r), "{r:?}");
+            i
+        })
+        .collect();
+    let first_patch = requests.iter().position(|r| r.method == "PATCH").unwrap();
+    assert_eq!(pod_dry_runs.len(), 2, "one sandboxed pod per workload");
+    assert!(
+        pod_dry_runs.iter().all(|&i| i < first_patch),
+        "the admission preflight comes first"
+    );
     for request in &writes {
         assert_eq!(request.method, "PATCH");
         assert_eq!(
@@ -316,6 +335,19 @@ fn bare_pods_are_reported_with_advice_and_nothing_is_written() {
 }
 
 #[test]
+fn a_bare_pod_already_under_gvisor_is_done_and_exits_0() {
+    let rig = rig();
+    let mut pod = testkit::fake_apiserver::objects::pod("shop", "sandboxed");
+    pod["spec"]["runtimeClassName"] = json!("gvisor");
+    rig.api.insert(pod);
+    let (report, code) = rig.json(&["pod/sandboxed", "-n", "shop"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["workloads"][0]["action"], "already-done");
+    assert_eq!(report["summary"]["bare_pod"], 0);
+    assert_eq!(rig.writes(), []);
+}
+
+#[test]
 fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/manifests/nginx-deployment.yaml");
@@ -342,6 +374,33 @@ fn yaml_output_of_a_manifest_is_the_input_plus_exactly_the_change() {
         .filter(|l| l.trim() != "runtimeClassName: gvisor")
         .collect();
     assert_eq!(without, before.lines().collect::<Vec<_>>());
+}
+
+#[test]
+fn yaml_output_edits_the_text_that_was_parsed_even_from_a_file_that_reads_once() {
+    // /dev/stdin on a pipe gives its text once: a second read of the file (as the plan
+    // once made) finds it empty.
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/manifests/nginx-deployment.yaml");
+    let before = std::fs::read_to_string(&input).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+        .args(["migrate", "-o", "yaml", "-f", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), before.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let after = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(after.contains("runtimeClassName: gvisor"), "{after}");
+    assert_eq!(after.lines().count(), before.lines().count() + 1, "{after}");
 }
 
 #[test]
@@ -567,6 +626,58 @@ fn a_plan_of_files_holds_to_the_schema() {
     assert!(report["errors"][0]["file"].is_string(), "{report:#}");
 }
 
+/// `migrate -f` on manifests teams deploy: hardened workloads are migrated with their
+/// caveats shown (never skipped for their hardening), the plan says which pods are
+/// replaced, and the host-reading DaemonSet is skipped with its blockers.
+#[test]
+fn hardened_workloads_are_migrated_with_caveats_and_collectors_skipped() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/manifests");
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-sandbox"))
+            .args(["migrate", "-o", format, "-f"])
+            .arg(dir.join("restricted-deployment.yaml"))
+            .arg("-f")
+            .arg(dir.join("descheduler-cronjob.yaml"))
+            .arg("-f")
+            .arg(dir.join("fluent-bit-daemonset.yaml"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let output = run("json");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_schema(&report);
+    let actions: Vec<(&str, &str)> = workloads(&report)
+        .map(|w| (w["name"].as_str().unwrap(), w["action"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("web", "migrate"),
+            ("descheduler", "migrate"),
+            ("fluent-bit", "skip")
+        ]
+    );
+    let web = &report["workloads"][0];
+    assert_eq!(web["caveats"][0]["id"], "EP007");
+    assert!(web["rollout"].as_str().unwrap().contains("rolling update"));
+    assert!(
+        report["workloads"][1]["rollout"]
+            .as_str()
+            .unwrap()
+            .contains("next scheduled run")
+    );
+    assert_eq!(report["workloads"][2]["reasons"][0]["id"], "EP003");
+    assert_eq!(output.status.code(), Some(1), "a skip is exit 1");
+
+    let table = String::from_utf8(run("table").stdout).unwrap();
+    assert!(
+        table.contains("pods: every pod is replaced by a rolling update"),
+        "{table}"
+    );
+    assert!(table.contains("caveat EP011 not-enforced"), "{table}");
+}
+
 #[test]
 fn the_schema_rejects_a_report_that_breaks_it() {
     let report = plan_of_the_fixture_manifests();
@@ -697,4 +808,94 @@ fn yaml_output_of_live_objects_is_the_changed_manifests() {
         "server-owned fields are left out: {text}"
     );
     assert_eq!(rig.writes(), []);
+}
+
+/// `api`'s sandboxed pod is refused the way a ValidatingAdmissionPolicy refuses it.
+const API_REFUSAL: &str = "pods \"api-x7k2p\" is forbidden: ValidatingAdmissionPolicy 'no-fsgroup' \
+    with binding 'no-fsgroup' denied request: FSGroup is not supported";
+
+fn refuse_api(rig: &Rig) {
+    rig.api.admit_with(AdmissionRule::Refuse {
+        body_contains: "\"generateName\":\"api-\"".into(),
+        code: 403,
+        message: API_REFUSAL.into(),
+    });
+}
+
+#[test]
+fn apply_skips_a_workload_whose_sandboxed_pod_is_refused_and_migrates_the_others() {
+    let rig = rig();
+    refuse_api(&rig);
+    let (report, code) = rig.json(&["-n", "shop", "--all", "--apply", "--backup-dir", "b"]);
+    assert_eq!(code, 1, "a refused workload is not a success: {report:#}");
+    let row = |name: &str| {
+        report["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let api = row("api");
+    assert_eq!(
+        api["admission"],
+        json!({ "result": "refused", "step": "validating-admission-policy",
+                "by": "no-fsgroup", "message": API_REFUSAL })
+    );
+    assert_eq!(api["write"]["status"], "refused");
+    assert_eq!(row("web")["admission"]["result"], "admitted");
+    assert_eq!(row("web")["write"]["status"], "migrated");
+    assert_eq!(report["summary"]["refused"], 1);
+    assert_eq!(report["summary"]["migrated"], 1);
+    assert_eq!(runtime_class(&rig.object("web")), "gvisor");
+    assert_eq!(runtime_class(&rig.object("api")), &Value::Null);
+    assert!(
+        !rig.writes().iter().any(|r| r.path == path_of("api")),
+        "nothing is sent to the refused workload, not even a dry run"
+    );
+
+    let table = String::from_utf8(rig.run(&["-n", "shop", "--all", "--no-gke"]).stdout).unwrap();
+    assert!(
+        !table.contains("ADMISSION"),
+        "a plan asks only with --server-dry-run: {table}"
+    );
+}
+
+#[test]
+fn force_migrates_a_refused_workload_loudly_and_the_plan_asks_with_server_dry_run() {
+    let rig = rig();
+    refuse_api(&rig);
+    let plan = rig.run(&["-n", "shop", "--all", "--no-gke", "--server-dry-run"]);
+    assert_eq!(plan.status.code(), Some(1));
+    let table = String::from_utf8(plan.stdout).unwrap();
+    assert!(
+        table.contains(&format!(
+            "ADMISSION (server dry run): refused by ValidatingAdmissionPolicy no-fsgroup: {API_REFUSAL}"
+        )),
+        "{table}"
+    );
+    assert!(table.contains("1 refused by admission"), "{table}");
+    assert_eq!(
+        runtime_class(&rig.object("api")),
+        &Value::Null,
+        "a plan writes nothing"
+    );
+
+    let forced = rig.run(&[
+        "-n",
+        "shop",
+        "--all",
+        "--no-gke",
+        "--apply",
+        "--force",
+        "--backup-dir",
+        "b",
+    ]);
+    let stderr = String::from_utf8_lossy(&forced.stderr);
+    assert!(
+        stderr.contains("warning: --force: 1 workload(s) whose sandboxed pods the cluster's admission refuses are migrated anyway"),
+        "{stderr}"
+    );
+    assert_eq!(runtime_class(&rig.object("api")), "gvisor");
 }

@@ -1,6 +1,6 @@
 //! The policy's CEL, evaluated with a CEL interpreter (the `cel` crate) against the same
-//! manifests explain-pod reads: the policy refuses what explain-pod calls blocking or
-//! unsupported and admits the rest, so the two cannot drift apart.
+//! manifests explain-pod reads: the policy refuses what explain-pod calls blocking and
+//! admits the rest, so the two cannot drift apart.
 //!
 //! The evaluation follows the API server's order: `object` is the request's object and
 //! `namespaceObject` its namespace (marked untrusted unless a test says otherwise); the
@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 
 const FIXTURES: &[&str] = &[
     "cronjob-privileged-init.yaml",
+    "dashboard-chart.yaml",
+    "descheduler-cronjob.yaml",
+    "fluent-bit-daemonset.yaml",
     "gpu-job.yaml",
     "istio-pod.yaml",
     "microservice-deployment.yaml",
@@ -29,6 +32,7 @@ const FIXTURES: &[&str] = &[
     "nginx-deployment.yaml",
     "node-exporter-daemonset.yaml",
     "redis-statefulset.json",
+    "restricted-deployment.yaml",
 ];
 
 fn admission_policy(strict: bool) -> ValidatingAdmissionPolicy {
@@ -68,9 +72,40 @@ fn refusals_in(
     object: &Value,
     namespace: &Value,
 ) -> Option<Vec<String>> {
+    admit(policy, object, None, namespace)
+}
+
+/// The messages of the validations an UPDATE of `old` to `new` fails in an untrusted
+/// namespace; None when a match condition leaves the request alone.
+fn update_refusals(
+    policy: &ValidatingAdmissionPolicy,
+    old: &Value,
+    new: &Value,
+) -> Option<Vec<String>> {
+    admit(policy, new, Some(old), &untrusted_namespace())
+}
+
+/// One admission request: a CREATE of `object`, or an UPDATE from `old_object` to it.
+fn admit(
+    policy: &ValidatingAdmissionPolicy,
+    object: &Value,
+    old_object: Option<&Value>,
+    namespace: &Value,
+) -> Option<Vec<String>> {
     let spec = policy.spec.as_ref().unwrap();
     let mut context = Context::default();
     context.add_variable("object", object).unwrap();
+    let operation = if old_object.is_some() {
+        "UPDATE"
+    } else {
+        "CREATE"
+    };
+    context
+        .add_variable("oldObject", old_object.cloned().unwrap_or(Value::Null))
+        .unwrap();
+    context
+        .add_variable("request", json!({ "operation": operation }))
+        .unwrap();
     context.add_variable("namespaceObject", namespace).unwrap();
     let mut variables = serde_json::Map::new();
     context
@@ -118,7 +153,7 @@ fn explain_blockers(object: &Value) -> BTreeSet<&'static str> {
     explain_blockers_in(object, &untrusted_namespace())
 }
 
-/// The `--strict` rule IDs explain-pod reports as blocking or unsupported for `object`,
+/// The `--strict` rule IDs explain-pod reports as blocking for `object`,
 /// knowing the labels of its namespace as a live run does.
 fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static str> {
     let strict: BTreeSet<&str> = STRICT.iter().map(|r| r.explain_rule).collect();
@@ -135,7 +170,7 @@ fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static s
     explain::explain(&workload, Some(name), &context)
         .findings
         .into_iter()
-        .filter(|f| matches!(f.effect, Effect::Blocks | Effect::Unsupported))
+        .filter(|f| f.effect == Effect::Blocks)
         .map(|f| f.id)
         .filter(|id| strict.contains(id))
         .collect()
@@ -211,140 +246,240 @@ fn strict_refuses_exactly_what_explain_pod_reports_on_the_fixtures() {
     }
     // The fixtures exercise the strict rules, not only the easy "nothing found" side.
     assert!(refused_somewhere.contains("EP005"), "{refused_somewhere:?}");
+    assert!(refused_somewhere.contains("EP003"), "{refused_somewhere:?}");
+}
+
+/// A container named `app` with `extra` fields.
+fn container(extra: Value) -> Value {
+    let mut container = json!({"name": "app", "image": "nginx:1.27"});
+    container
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    container
+}
+
+/// A sandboxed Pod with one `app` container, and `spec` fields on top.
+fn pod_with(spec: Value) -> Value {
+    let mut base = json!({"runtimeClassName": "gvisor", "containers": [container(json!({}))]});
+    base.as_object_mut()
+        .unwrap()
+        .extend(spec.as_object().unwrap().clone());
+    pod(base)
+}
+
+fn annotated_pod(annotations: Value) -> Value {
+    let mut p = pod_with(json!({}));
+    p["metadata"]["annotations"] = annotations;
+    p
 }
 
 /// One pod per `--strict` rule that uses the feature, and one that names the field with
 /// its harmless value: CEL and explain-pod agree on both.
 fn feature_cases() -> Vec<(&'static str, Value, Value)> {
-    let c = |extra: Value| {
-        let mut container = json!({"name": "app", "image": "nginx:1.27"});
-        container
-            .as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        container
-    };
-    let with = |spec: Value| {
-        let mut base = json!({"runtimeClassName": "gvisor", "containers": [c(json!({}))]});
-        base.as_object_mut()
-            .unwrap()
-            .extend(spec.as_object().unwrap().clone());
-        pod(base)
-    };
-    let annotated = |annotations: Value| {
-        let mut p = with(json!({}));
-        p["metadata"]["annotations"] = annotations;
-        p
-    };
     vec![
         (
             "EP002",
-            with(json!({"containers": [c(json!({})), {"name": "istio-proxy"}]})),
-            with(json!({"containers": [c(json!({})), {"name": "proxy"}]})),
+            pod_with(json!({"containers": [container(json!({})), {"name": "istio-proxy"}]})),
+            pod_with(json!({"containers": [container(json!({})), {"name": "proxy"}]})),
         ),
         (
             "EP002",
-            annotated(json!({"sidecar.istio.io/status": "{}"})),
-            annotated(json!({"sidecar.istio.io/inject": "false"})),
+            annotated_pod(json!({"sidecar.istio.io/status": "{}"})),
+            annotated_pod(json!({"sidecar.istio.io/inject": "false"})),
         ),
         (
             "EP003",
-            with(json!({"volumes": [{"name": "h", "hostPath": {"path": "/"}}]})),
-            with(json!({"volumes": [{"name": "e", "emptyDir": {}}]})),
+            pod_with(json!({"volumes": [{"name": "h", "hostPath": {"path": "/"}}]})),
+            pod_with(json!({"volumes": [{"name": "e", "emptyDir": {}}]})),
         ),
         (
             "EP004",
-            with(json!({"hostNetwork": true})),
-            with(json!({"hostNetwork": false, "hostPID": false, "hostIPC": false})),
+            pod_with(json!({"hostNetwork": true})),
+            pod_with(json!({"hostNetwork": false, "hostPID": false, "hostIPC": false})),
         ),
-        ("EP004", with(json!({"hostPID": true})), with(json!({}))),
-        ("EP004", with(json!({"hostIPC": true})), with(json!({}))),
+        (
+            "EP004",
+            pod_with(json!({"hostPID": true})),
+            pod_with(json!({})),
+        ),
+        (
+            "EP004",
+            pod_with(json!({"hostIPC": true})),
+            pod_with(json!({})),
+        ),
         (
             "EP005",
-            with(json!({"initContainers": [c(json!({"securityContext": {"privileged": true}}))]})),
-            with(json!({"containers": [c(json!({"securityContext": {"privileged": false}}))]})),
+            pod_with(
+                json!({"initContainers": [container(json!({"securityContext": {"privileged": true}}))]}),
+            ),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"privileged": false}}))]}),
+            ),
         ),
         (
             "EP006",
-            with(
-                json!({"containers": [c(json!({"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}))]}),
             ),
-            with(json!({"containers": [c(json!({"volumeDevices": []}))]})),
-        ),
-        (
-            "EP007",
-            with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
-            with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
-        ),
-        (
-            "EP007",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}}))]}),
-            ),
-            with(json!({"containers": [c(json!({"securityContext": {}}))]})),
-        ),
-        (
-            "EP008",
-            annotated(
-                json!({"container.apparmor.security.beta.kubernetes.io/app": "runtime/default"}),
-            ),
-            annotated(json!({"container.apparmor.security.beta.kubernetes.io/app": "unconfined"})),
-        ),
-        (
-            "EP008",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}))]}),
-            ),
-            with(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
-        ),
-        (
-            "EP009",
-            with(json!({"securityContext": {"seLinuxOptions": {"level": "s0:c1"}}})),
-            with(json!({"securityContext": {"seLinuxOptions": {}}})),
-        ),
-        (
-            "EP009",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}))]}),
-            ),
-            with(json!({})),
-        ),
-        (
-            "EP010",
-            with(
-                json!({"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]}}),
-            ),
-            with(json!({"securityContext": {"sysctls": []}})),
-        ),
-        (
-            "EP011",
-            with(
-                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": false}}))]}),
-            ),
-            with(
-                json!({"containers": [c(json!({"securityContext": {"allowPrivilegeEscalation": true}}))]}),
-            ),
+            pod_with(json!({"containers": [container(json!({"volumeDevices": []}))]})),
         ),
         (
             "EP012",
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "Bidirectional"}]}))]}),
             ),
-            with(
-                json!({"containers": [c(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
+            pod_with(
+                json!({"containers": [container(json!({"volumeMounts": [{"name": "v", "mountPath": "/v", "mountPropagation": "HostToContainer"}]}))]}),
+            ),
+        ),
+        (
+            "EP017",
+            pod_with(json!({"os": {"name": "windows"}})),
+            pod_with(json!({"os": {"name": "linux"}})),
+        ),
+        (
+            "EP017",
+            pod_with(json!({"nodeSelector": {"kubernetes.io/os": "windows"}})),
+            pod_with(json!({"nodeSelector": {"kubernetes.io/os": "linux"}})),
+        ),
+        (
+            "EP017",
+            pod_with(
+                json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows"]}]}]}}}}),
+            ),
+            pod_with(
+                json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows", "linux"]}]}]}}}}),
+            ),
+        ),
+    ]
+}
+
+/// Features that are caveats, not blockers, under the sandbox: the controls that are not
+/// enforced inside it, the uncertain fsGroup and the caution procMount. Each pod uses one;
+/// `--strict` admits it and explain-pod finds nothing blocking, as with the field's harmless
+/// value (the second pod).
+fn caveat_cases() -> Vec<(&'static str, Value, Value)> {
+    vec![
+        (
+            "EP007",
+            pod_with(json!({"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}})),
+            pod_with(json!({"securityContext": {"seccompProfile": {"type": "Unconfined"}}})),
+        ),
+        (
+            "EP007",
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}}))]}),
+            ),
+            pod_with(json!({"containers": [container(json!({"securityContext": {}}))]})),
+        ),
+        (
+            "EP008",
+            annotated_pod(
+                json!({"container.apparmor.security.beta.kubernetes.io/app": "runtime/default"}),
+            ),
+            annotated_pod(
+                json!({"container.apparmor.security.beta.kubernetes.io/app": "unconfined"}),
+            ),
+        ),
+        (
+            "EP008",
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}))]}),
+            ),
+            pod_with(json!({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}})),
+        ),
+        (
+            "EP009",
+            pod_with(json!({"securityContext": {"seLinuxOptions": {"level": "s0:c1"}}})),
+            pod_with(json!({"securityContext": {"seLinuxOptions": {}}})),
+        ),
+        (
+            "EP009",
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}))]}),
+            ),
+            pod_with(json!({})),
+        ),
+        (
+            "EP010",
+            pod_with(
+                json!({"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]}}),
+            ),
+            pod_with(json!({"securityContext": {"sysctls": []}})),
+        ),
+        (
+            "EP011",
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"allowPrivilegeEscalation": false}}))]}),
+            ),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"allowPrivilegeEscalation": true}}))]}),
             ),
         ),
         (
             "EP013",
-            with(json!({"securityContext": {"fsGroup": 2000}})),
-            with(json!({"securityContext": {"runAsUser": 1000}})),
+            pod_with(json!({"securityContext": {"fsGroup": 2000}})),
+            pod_with(json!({"securityContext": {"runAsUser": 1000}})),
         ),
         (
             "EP014",
-            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Unmasked"}}))]})),
-            with(json!({"containers": [c(json!({"securityContext": {"procMount": "Default"}}))]})),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"procMount": "Unmasked"}}))]}),
+            ),
+            pod_with(
+                json!({"containers": [container(json!({"securityContext": {"procMount": "Default"}}))]}),
+            ),
         ),
     ]
+}
+
+#[test]
+fn strict_admits_what_only_gives_caveats() {
+    for (rule, using, harmless) in caveat_cases() {
+        for object in [&using, &harmless] {
+            assert_eq!(strict_refusals(object), BTreeSet::new(), "{rule}: {object}");
+            assert_eq!(
+                explain_blockers(object),
+                BTreeSet::new(),
+                "{rule}: {object}"
+            );
+        }
+        let workload = Workload::from_value(&using).unwrap().unwrap();
+        let found = explain::explain(&workload, None, &explain::Context::offline());
+        assert!(
+            found.findings.iter().any(|f| f.id == rule),
+            "{rule}: {using}"
+        );
+        assert_ne!(found.verdict, explain::Verdict::Blocked, "{rule}");
+    }
+}
+
+/// A Deployment that follows the "restricted" Pod Security Standard, as charts ship them.
+fn restricted_deployment(volumes: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+            "runtimeClassName": "gvisor",
+            "securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "web", "image": "nginxinc/nginx-unprivileged:1.27",
+                "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+                    "capabilities": {"drop": ["ALL"]}},
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+            "volumes": volumes}}}})
+}
+
+#[test]
+fn strict_admits_a_restricted_profile_pod_and_refuses_a_host_path_one() {
+    let policy = admission_policy(true);
+    let restricted = restricted_deployment(json!([{"name": "data", "emptyDir": {}}]));
+    assert_eq!(
+        refusals(&policy, &restricted).unwrap(),
+        Vec::<String>::new()
+    );
+    let host_path =
+        restricted_deployment(json!([{"name": "data", "hostPath": {"path": "/var/data"}}]));
+    assert_eq!(strict_refusals(&host_path), BTreeSet::from(["EP003"]));
+    assert_eq!(explain_blockers(&host_path), BTreeSet::from(["EP003"]));
 }
 
 #[test]
@@ -447,4 +582,71 @@ fn objects_being_deleted_are_left_alone() {
     let mut object = pod(json!({"containers": [{"name": "c"}]}));
     object["metadata"]["deletionTimestamp"] = json!("2026-11-26T00:00:00Z");
     assert_eq!(refusals(&admission_policy(false), &object), None);
+}
+
+/// A Deployment of `template_spec`, with `replicas`.
+fn deployment(replicas: u32, template_spec: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w", "labels": {"app": "w"}},
+           "spec": {"replicas": replicas, "template": {"metadata": {"labels": {"app": "w"}}, "spec": template_spec}}})
+}
+
+#[test]
+fn updates_that_keep_the_pod_template_are_left_alone() {
+    // The Deployment controller scales an old, unsandboxed ReplicaSet down with an UPDATE of
+    // the whole object: refusing it stalled the rollout (issue 14, tests/real_plane/rollout.rs).
+    let policy = admission_policy(true);
+    let unsandboxed =
+        json!({"containers": [{"name": "c", "securityContext": {"privileged": true}}]});
+    let old = deployment(3, unsandboxed.clone());
+    let mut scaled = deployment(0, unsandboxed.clone());
+    scaled["metadata"]["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
+    scaled["metadata"]["labels"]["team"] = json!("a");
+    assert_eq!(update_refusals(&policy, &old, &scaled), None);
+    let mut replica_set = deployment(2, unsandboxed.clone());
+    replica_set["kind"] = json!("ReplicaSet");
+    let mut scaled_down = replica_set.clone();
+    scaled_down["spec"]["replicas"] = json!(0);
+    assert_eq!(update_refusals(&policy, &replica_set, &scaled_down), None);
+    let cron = |schedule: &str| {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+        "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": unsandboxed.clone()}}}}})
+    };
+    assert_eq!(
+        update_refusals(&policy, &cron("* * * * *"), &cron("0 * * * *")),
+        None
+    );
+}
+
+#[test]
+fn updates_that_change_the_pod_template_are_checked() {
+    let policy = admission_policy(false);
+    let sandboxed_spec = json!({"runtimeClassName": "gvisor", "containers": [{"name": "c"}]});
+    let old = deployment(1, sandboxed_spec);
+    // Dropping gvisor from the template, or editing an unsandboxed template, is refused.
+    let unsandboxed = deployment(1, json!({"containers": [{"name": "c"}]}));
+    assert_eq!(
+        update_refusals(&policy, &old, &unsandboxed).unwrap().len(),
+        1
+    );
+    let mut restarted = unsandboxed.clone();
+    restarted["spec"]["template"]["metadata"]["annotations"] =
+        json!({"kubectl.kubernetes.io/restartedAt": "2026-12-01T00:00:00Z"});
+    assert_eq!(
+        update_refusals(&policy, &unsandboxed, &restarted)
+            .unwrap()
+            .len(),
+        1
+    );
+    // Migrating the template to gvisor passes.
+    assert_eq!(
+        update_refusals(&policy, &unsandboxed, &old).unwrap(),
+        Vec::<String>::new()
+    );
+    let cron = |spec: Value| {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+        "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": spec}}}}})
+    };
+    let before = cron(json!({"runtimeClassName": "gvisor", "containers": [{"name": "c"}]}));
+    let after = cron(json!({"containers": [{"name": "c"}]}));
+    assert_eq!(update_refusals(&policy, &before, &after).unwrap().len(), 1);
 }

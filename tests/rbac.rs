@@ -198,9 +198,40 @@ fn migrate_and_rollback_stay_inside_the_read_and_migrate_roles() {
             .any(|r| r.starts_with("PATCH /apis/apps/v1/namespaces/tenant-a/deployments/web")),
         "{made:#?}"
     );
+    assert!(
+        made.iter()
+            .any(|r| r == "POST /api/v1/namespaces/tenant-a/pods"),
+        "the admission preflight: {made:#?}"
+    );
     let rollback = ["migrate", "--rollback", backup];
     let made = requests_within(&rig, &rollback, &roles);
     assert!(made.iter().any(|r| r.starts_with("PUT ")), "{made:#?}");
+}
+
+#[test]
+fn server_dry_run_stays_inside_the_read_and_preflight_roles() {
+    let rig = cluster_with_workloads();
+    let gke = "tests/fixtures/gke/standard-with-sandbox.json";
+    let roles = ["deploy/rbac/read.yaml", "deploy/rbac/preflight.yaml"];
+    for command in [
+        &["explain-pod", "-A", "--server-dry-run", "--gke-json", gke][..],
+        &[
+            "migrate",
+            "-n",
+            "tenant-a",
+            "--all",
+            "--server-dry-run",
+            "--gke-json",
+            gke,
+        ][..],
+    ] {
+        let made = requests_within(&rig, command, &roles);
+        assert!(
+            made.iter()
+                .any(|r| r.starts_with("POST /api/v1/namespaces/")),
+            "{command:?}: {made:#?}"
+        );
+    }
 }
 
 #[test]

@@ -173,7 +173,7 @@ async fn read_all(
         let Some(context) = member.context.clone() else {
             continue;
         };
-        let mut kube = source.kube.clone();
+        let mut kube = source.kube.connect_options();
         kube.context = Some(context);
         let permits = Arc::clone(&permits);
         let scope = scope.clone();
@@ -198,7 +198,7 @@ async fn read_all(
 }
 
 async fn read_one(
-    kube: &super::kube_args::KubeArgs,
+    kube: &k8s::ConnectOptions,
     scope: &PodScope,
     selector: Option<&str>,
     timeout: Duration,

@@ -10,7 +10,9 @@ use crate::gke::gcloud::Gcloud;
 use crate::gke::target::TargetFlags;
 use crate::gke::{GkeCluster, GkeTarget};
 use crate::k8s;
-use crate::snapshot::{ClusterSnapshot, Gap, Part, PodScope, SNAPSHOT_SCHEMA};
+use crate::snapshot::{
+    ClusterSnapshot, Gap, Part, PodScope, SNAPSHOT_SCHEMA, SavedSnapshotError, parse_saved,
+};
 
 /// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
 /// replaces its GKE part.
@@ -20,33 +22,21 @@ pub fn saved_snapshot(
     text: &str,
     source: &SourceArgs,
 ) -> Result<ClusterSnapshot, CliError> {
-    let mut snapshot = parse_snapshot(text).map_err(|why| {
-        CliError::usage(format!(
-            "{}: not a kubectl-sandbox snapshot: {why}",
-            path.display()
-        ))
-        .hint("write one with: kubectl sandbox snapshot -o json > FILE")
+    let mut snapshot = parse_saved(text).map_err(|why| {
+        let hint = match why {
+            SavedSnapshotError::NotASnapshot(_) => {
+                "write one with: kubectl sandbox snapshot -o json > FILE"
+            }
+            SavedSnapshotError::OtherSchema { .. } => {
+                "capture it again with this version: kubectl sandbox snapshot"
+            }
+        };
+        CliError::usage(format!("{}: {why}", path.display())).hint(hint)
     })?;
-    if snapshot.schema != SNAPSHOT_SCHEMA {
-        return Err(CliError::usage(format!(
-            "{}: snapshot schema {} is not {SNAPSHOT_SCHEMA}",
-            path.display(),
-            snapshot.schema
-        ))
-        .hint("capture it again with this version: kubectl sandbox snapshot"));
-    }
     if let Some(gke_json) = &source.gke_json {
         snapshot.gke = Part::Known(read_gke_json(gke_json)?);
     }
     Ok(snapshot)
-}
-
-fn parse_snapshot(text: &str) -> Result<ClusterSnapshot, String> {
-    if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    } else {
-        serde_saphyr::from_str(text).map_err(|e| e.to_string())
-    }
 }
 
 /// `--gke-json FILE`: a saved `gcloud container clusters describe --format json`.
@@ -112,7 +102,7 @@ pub(super) async fn read_live(
 ) -> Result<(k8s::Connection, ClusterSnapshot), CliError> {
     // Each ConnectError already says what to do next (get-credentials, the contexts
     // there are, how to install the auth plugin).
-    let connection = k8s::connect(&source.kube)
+    let connection = k8s::connect(&source.kube.connect_options())
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
     let scope = scope(&connection);
@@ -226,25 +216,4 @@ fn start_gke(
             Err(gap) => Part::Unknown(gap),
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::check::rules::fixtures::snapshot;
-
-    #[test]
-    fn a_snapshot_round_trips_through_json_and_yaml() {
-        let original = snapshot();
-        let json = crate::render::data::json(&original);
-        assert_eq!(parse_snapshot(&json).unwrap(), original);
-        let yaml = crate::render::data::yaml(&original);
-        assert_eq!(parse_snapshot(&yaml).unwrap(), original);
-    }
-
-    #[test]
-    fn garbage_is_not_a_snapshot() {
-        assert!(parse_snapshot("{\"schema\": 1}").is_err());
-        assert!(parse_snapshot("just: text").is_err());
-    }
 }

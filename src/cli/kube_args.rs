@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::k8s::ConnectOptions;
+
 #[derive(Debug, Clone, Default, Args)]
 pub struct KubeArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
@@ -18,6 +20,17 @@ pub struct KubeArgs {
     /// How long to wait for one API request, like kubectl's: 30s, 1m, 500ms; 0 waits forever.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
+}
+
+impl KubeArgs {
+    /// The flags as the plain options `k8s::connect` takes.
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            request_timeout: self.request_timeout,
+        }
+    }
 }
 
 /// Parses kubectl's duration forms: a bare number of seconds, or a number with

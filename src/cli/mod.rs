@@ -4,7 +4,6 @@ mod check;
 pub mod complete_plugin;
 mod completion;
 mod error;
-mod explain_live;
 pub mod explain_pod;
 mod fleet;
 mod fleet_check;
@@ -12,10 +11,8 @@ mod gather;
 pub mod generated;
 pub mod kube_args;
 mod migrate;
-mod migrate_files;
-mod migrate_live;
 mod policy;
-mod snapshot_cmd;
+mod snapshot;
 mod source_args;
 
 use clap::{Parser, Subcommand};
@@ -47,7 +44,7 @@ pub enum Command {
     /// Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads.
     Check(check::CheckArgs),
     /// Capture the cluster's snapshot (evidence for auditors; `check --from FILE` later).
-    Snapshot(snapshot_cmd::SnapshotArgs),
+    Snapshot(snapshot::SnapshotArgs),
     /// Explain, field by field, what stops a workload from running under GKE Sandbox.
     ExplainPod(explain_pod::ExplainPodArgs),
     /// Move workloads to GKE Sandbox: plan, apply with backup and dry run, roll back.
@@ -65,7 +62,7 @@ pub fn main() -> u8 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Snapshot(args) => snapshot_cmd::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
         Command::ExplainPod(args) => Ok(explain_pod::run(&args)),
         Command::Migrate(args) => migrate::run(&args),
         Command::Policy(args) => policy::run(&args),

@@ -2,16 +2,12 @@
 //! namespaces, or install it with server-side apply (`--apply`).
 
 use clap::{Args, ValueEnum};
-use k8s_openapi::api::admissionregistration::v1::{
-    ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
-};
-use kube::Api;
-use kube::api::{Patch, PatchParams};
 
 use super::CliError;
 use super::kube_args::KubeArgs;
+use crate::k8s::{self, ErrorKind, PolicyRefusal};
 use crate::policy::{
-    self, Action, DEFAULT_UNTRUSTED_SELECTOR, FIELD_MANAGER, POLICY_NAME, PolicyOptions, PolicySet,
+    self, Action, DEFAULT_UNTRUSTED_SELECTOR, POLICY_NAME, PolicyOptions, PolicySet,
 };
 use crate::selector::LabelSelector;
 
@@ -37,7 +33,7 @@ pub struct PolicyArgs {
     #[arg(long, value_enum, default_value_t = ActionArg::Deny)]
     pub action: ActionArg,
 
-    /// Also refuse the features explain-pod reports as unsupported under GKE Sandbox.
+    /// Also refuse what explain-pod reports as blocking under GKE Sandbox (hardened pods are admitted).
     #[arg(long)]
     pub strict: bool,
 
@@ -49,6 +45,11 @@ pub struct PolicyArgs {
     /// after a server dry run of both).
     #[arg(long)]
     pub apply: bool,
+
+    /// With --apply: take over the fields another field manager set (e.g. `kubectl apply`),
+    /// like `kubectl apply --server-side --force-conflicts`, instead of stopping at the conflict.
+    #[arg(long, requires = "apply")]
+    pub force_conflicts: bool,
 }
 
 /// `--action`, the binding's `validationActions`; roll out with warn, then deny.
@@ -85,7 +86,7 @@ pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
         strict: args.strict,
     });
     if args.apply {
-        super::gather::block_on(apply(&args.kube, &set))?;
+        super::gather::block_on(apply(&args.kube, &set, args.force_conflicts))?;
         println!(
             "validatingadmissionpolicy.admissionregistration.k8s.io/{POLICY_NAME} serverside-applied"
         );
@@ -106,44 +107,34 @@ pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
 
 /// Checks the version, dry-runs both objects, then applies both: a refusal of either is
 /// found before anything changes.
-async fn apply(kube: &KubeArgs, set: &PolicySet) -> Result<(), CliError> {
-    let connection = crate::k8s::connect(kube)
+async fn apply(kube: &KubeArgs, set: &PolicySet, force_conflicts: bool) -> Result<(), CliError> {
+    let connection = k8s::connect(&kube.connect_options())
         .await
         .map_err(|e| CliError::unreachable(e.to_string()))?;
-    let version = connection.client.apiserver_version().await.map_err(|e| {
+    let version = k8s::server_version(&connection).await.map_err(|e| {
         CliError::unreachable(format!(
-            "could not read the version of the API server at {}: {e}",
-            connection.server
+            "could not read the version of the API server at {}: {}",
+            connection.server, e.message
         ))
+        .hint(e.hint)
     })?;
-    policy::supports_policies(&version.git_version).map_err(|why| {
+    policy::supports_policies(&version).map_err(|why| {
         CliError::usage(format!("{why}: nothing was applied")).hint(
             "upgrade the control plane to 1.30 or later; until then `kubectl sandbox check` \
              finds unsandboxed pods after the fact",
         )
     })?;
-    let policies = Api::<ValidatingAdmissionPolicy>::all(connection.client.clone());
-    let bindings = Api::<ValidatingAdmissionPolicyBinding>::all(connection.client.clone());
-    let params = PatchParams::apply(FIELD_MANAGER);
-    for dry_run in [true, false] {
-        let params = if dry_run {
-            params.clone().dry_run()
-        } else {
-            params.clone()
-        };
-        policies
-            .patch(POLICY_NAME, &params, &Patch::Apply(&set.policy))
-            .await
-            .map_err(|e| refused("validatingadmissionpolicies", dry_run, &e))?;
-        bindings
-            .patch(POLICY_NAME, &params, &Patch::Apply(&set.binding))
-            .await
-            .map_err(|e| refused("validatingadmissionpolicybindings", dry_run, &e))?;
-    }
-    Ok(())
+    k8s::apply_policy(&connection, set, force_conflicts)
+        .await
+        .map_err(refused)
 }
 
-fn refused(resource: &str, dry_run: bool, error: &kube::Error) -> CliError {
+fn refused(refusal: PolicyRefusal) -> CliError {
+    let PolicyRefusal {
+        resource,
+        dry_run,
+        error,
+    } = refusal;
     let when = if dry_run {
         "the server dry run refused"
     } else {
@@ -154,19 +145,23 @@ fn refused(resource: &str, dry_run: bool, error: &kube::Error) -> CliError {
     } else {
         "the dry run had passed; run again"
     };
-    let message =
-        format!("{when} {resource}.admissionregistration.k8s.io/{POLICY_NAME}: {error}; {changed}");
-    match error {
-        kube::Error::Api(status) if status.code == 403 => CliError::usage(message).hint(format!(
+    let message = format!(
+        "{when} {resource}.admissionregistration.k8s.io/{POLICY_NAME}: {}; {changed}",
+        error.message
+    );
+    match error.kind {
+        ErrorKind::Forbidden { .. } => CliError::usage(message).hint(format!(
             "ask a cluster admin for RBAC permission to patch {resource}.admissionregistration.k8s.io \
              (`kubectl auth can-i patch {resource}.admissionregistration.k8s.io`), or give them \
              the output of `kubectl sandbox policy`"
         )),
-        kube::Error::Api(status) if status.code == 409 => CliError::usage(message).hint(
-            "another field manager owns these fields: compare with \
-             `kubectl get validatingadmissionpolicy,validatingadmissionpolicybinding -o yaml`",
-        ),
-        kube::Error::Api(_) => CliError::usage(message),
-        _ => CliError::unreachable(message),
+        ErrorKind::Conflict => CliError::usage(message).hint(format!(
+            "another tool (e.g. `kubectl apply`) wrote these fields; to take them over run again \
+             with --force-conflicts (what `kubectl apply --server-side --force-conflicts` does), \
+             or compare first: `kubectl get validatingadmissionpolicy,validatingadmissionpolicybinding \
+             {POLICY_NAME} -o yaml`"
+        )),
+        ErrorKind::Unreachable => CliError::unreachable(message).hint(error.hint),
+        ErrorKind::NotFound | ErrorKind::Other => CliError::usage(message).hint(error.hint),
     }
 }

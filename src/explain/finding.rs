@@ -4,15 +4,17 @@ use serde::Serialize;
 
 use super::FieldPath;
 
-/// How a feature behaves under GKE Sandbox. The names say no more than the facts in
-/// shared/gke-sandbox.md do:
+/// What a feature does to a pod under GKE Sandbox, as docs/gke-sandbox.md records it. Only
+/// `blocks` stops a workload from moving; every other effect is a caveat the pod runs with.
 ///
-/// - `blocks`: known to stop the pod from running sandboxed: rejected at admission
-///   (FSGroup, a conflicting nodeSelector) or never schedulable on a sandbox node.
-/// - `unsupported`: GKE documents the feature as not supported under the sandbox; whether
-///   GKE rejects the pod or ignores the field is not known, so the tool does not say.
-/// - `version-dependent`: supported only from some GKE version, and the version is unknown.
-/// - `not-enforced`: the pod runs, but a setting it relies on is not applied.
+/// - `blocks`: the pod is refused or cannot work sandboxed (host namespaces, privileged,
+///   hostPath, Windows, a nodeSelector conflicting with the RuntimeClass...).
+/// - `uncertain`: GKE refused it once and nothing public says whether it still does; the
+///   cluster's own admission settles it (a server-side dry run of the sandboxed pod).
+/// - `version-dependent`: supported from some GKE version or accelerator model on, and
+///   what the cluster runs is not known.
+/// - `not-enforced`: the pod runs; a host-kernel control it sets does not apply inside the
+///   sandbox, where gVisor's own isolation replaces it. Keep the control.
 /// - `unavailable`: a tool or signal people use with the pod does not work.
 /// - `caution`: runs, but gVisor changes behaviour or cost: worth a look before moving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -22,7 +24,7 @@ pub enum Effect {
     Unavailable,
     NotEnforced,
     VersionDependent,
-    Unsupported,
+    Uncertain,
     Blocks,
 }
 
@@ -30,7 +32,7 @@ impl Effect {
     pub fn label(self) -> &'static str {
         match self {
             Effect::Blocks => "blocks",
-            Effect::Unsupported => "unsupported",
+            Effect::Uncertain => "uncertain",
             Effect::VersionDependent => "version-dependent",
             Effect::NotEnforced => "not-enforced",
             Effect::Unavailable => "unavailable",
@@ -38,9 +40,10 @@ impl Effect {
         }
     }
 
-    /// Whether the workload should not be moved to the sandbox as it is.
+    /// Whether the workload cannot run sandboxed as it is. Only `blocks` says so: an
+    /// uncertain finding is for the cluster's admission to decide, not for a guess.
     pub fn is_blocking(self) -> bool {
-        matches!(self, Effect::Blocks | Effect::Unsupported)
+        self == Effect::Blocks
     }
 }
 

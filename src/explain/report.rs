@@ -10,6 +10,7 @@ use super::{
     Context, Explanation, FieldPath, Finding, UNIVERSAL_CAVEATS, UniversalCaveat, Unknown, Verdict,
     Workload, WorkloadKind, explain,
 };
+use crate::dry_run::Admission;
 use crate::manifest::{ManifestError, ManifestObject};
 use crate::selector::LabelSelector;
 
@@ -57,6 +58,9 @@ pub struct ObjectReport {
     pub runtime_class_name: Option<String>,
     pub verdict: Verdict,
     pub findings: Vec<LocatedFinding>,
+    /// What the cluster's admission said about the sandboxed pod (`--server-dry-run`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
 }
 
 /// A finding and, for file input, the line of its field (or of the nearest parent that
@@ -103,6 +107,7 @@ impl ObjectReport {
             runtime_class_name: workload.spec.runtime_class_name.clone(),
             verdict: explanation.verdict,
             findings,
+            admission: None,
         }
     }
 }
@@ -124,7 +129,7 @@ impl Report {
     /// Explains every workload among `objects`; counts the rest; keeps `errors` and adds
     /// one for each workload whose template cannot be read. `selector` keeps only objects
     /// whose labels match (`-l` with `-f`). The tests' shorthand: `explain-pod -f` explains
-    /// each object as it is read (`read_sources_with`) and calls [`Report::from_outcomes`].
+    /// each object as it is read (`read_sources_with`) and calls [`Report::from_entries`].
     #[cfg(test)]
     pub fn from_manifests(
         objects: &[ManifestObject],
@@ -138,7 +143,7 @@ impl Report {
             default_namespace,
             context,
         };
-        Report::from_outcomes(
+        Report::from_entries(
             objects.iter().map(|o| explainer.explain(o)),
             errors,
             context,
@@ -147,21 +152,21 @@ impl Report {
 
     /// The report of objects already explained one by one (by [`ManifestExplainer`]),
     /// in order, after the read `errors`.
-    pub fn from_outcomes(
-        outcomes: impl IntoIterator<Item = Outcome>,
+    pub fn from_entries(
+        entries: impl IntoIterator<Item = ReportEntry>,
         errors: Vec<ManifestError>,
         context: &Context,
     ) -> Self {
         let mut report = Report::new(context);
         report.errors = errors;
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Explained(object) => report.objects.push(*object),
-                Outcome::PassedOver(kind) => {
+        for entry in entries {
+            match entry {
+                ReportEntry::Explained(object) => report.objects.push(*object),
+                ReportEntry::PassedOver(kind) => {
                     *report.passed_over.entry(kind).or_default() += 1;
                 }
-                Outcome::Invalid(error) => report.errors.push(error),
-                Outcome::NotSelected => {}
+                ReportEntry::Invalid(error) => report.errors.push(error),
+                ReportEntry::NotSelected => {}
             }
         }
         report.summarise();
@@ -189,7 +194,7 @@ impl Report {
 
 /// What one manifest object adds to a report.
 #[derive(Debug, Clone)]
-pub enum Outcome {
+pub enum ReportEntry {
     Explained(Box<ObjectReport>),
     /// Not a workload: counted by kind.
     PassedOver(String),
@@ -209,11 +214,11 @@ pub struct ManifestExplainer<'a> {
 }
 
 impl ManifestExplainer<'_> {
-    pub fn explain(&self, object: &ManifestObject) -> Outcome {
+    pub fn explain(&self, object: &ManifestObject) -> ReportEntry {
         if let Some(selector) = self.selector
             && !selector.matches(&labels_of(&object.value))
         {
-            return Outcome::NotSelected;
+            return ReportEntry::NotSelected;
         }
         match Workload::from_value(&object.value) {
             Ok(Some(workload)) => {
@@ -231,13 +236,13 @@ impl ManifestExplainer<'_> {
                 explained.namespace = explained
                     .namespace
                     .or_else(|| self.default_namespace.map(str::to_string));
-                Outcome::Explained(Box::new(explained))
+                ReportEntry::Explained(Box::new(explained))
             }
             Ok(None) => {
                 let kind = object.value["kind"].as_str().unwrap_or("(no kind)");
-                Outcome::PassedOver(kind.to_string())
+                ReportEntry::PassedOver(kind.to_string())
             }
-            Err(e) => Outcome::Invalid(
+            Err(e) => ReportEntry::Invalid(
                 ManifestError::new(&object.file, e.to_string()).at(object.line(), None),
             ),
         }

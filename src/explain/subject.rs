@@ -1,11 +1,11 @@
 //! The pod template a rule reads, with the paths of its parts inside the object, and every
-//! container (regular, init and ephemeral: they count alike, gke-sandbox.md).
+//! container (regular, init and ephemeral: they count alike, docs/gke-sandbox.md).
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, NodeSelectorRequirement, PodSpec, ResourceRequirements, SecurityContext,
-    VolumeDevice, VolumeMount,
+    Container, NodeSelector, NodeSelectorRequirement, PodSpec, ResourceRequirements,
+    SecurityContext, VolumeDevice, VolumeMount,
 };
 
 use super::{FieldPath, Workload, WorkloadKind};
@@ -110,13 +110,9 @@ impl<'a> Subject<'a> {
         container.path.key("securityContext").key(key)
     }
 
-    /// Every `matchExpressions` entry of the required node affinity, with its path. Terms
-    /// are ORed by Kubernetes; rules that need "all terms" semantics group by term index.
-    pub fn required_node_expressions(
-        &self,
-    ) -> Vec<(usize, FieldPath, &'a NodeSelectorRequirement)> {
-        let Some(required) = self
-            .spec
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`, when set.
+    fn required_node_affinity(&self) -> Option<&'a NodeSelector> {
+        self.spec
             .affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
@@ -124,7 +120,14 @@ impl<'a> Subject<'a> {
                 n.required_during_scheduling_ignored_during_execution
                     .as_ref()
             })
-        else {
+    }
+
+    /// Every `matchExpressions` entry of the required node affinity, with its path. Terms
+    /// are ORed by Kubernetes; rules that need "all terms" semantics group by term index.
+    pub fn required_node_expressions(
+        &self,
+    ) -> Vec<(usize, FieldPath, &'a NodeSelectorRequirement)> {
+        let Some(required) = self.required_node_affinity() else {
             return Vec::new();
         };
         let terms_path = self
@@ -145,6 +148,31 @@ impl<'a> Subject<'a> {
                     .map(move |(e, expr)| (t, term_path.index(e), expr))
             })
             .collect()
+    }
+
+    /// Required node-affinity terms are ORed: the pod is kept off some nodes only when every
+    /// term rules them out. The first expression of each term that `rules_out` accepts, when
+    /// every term has one; empty when a term leaves the nodes open (or there is no term).
+    pub fn every_required_term(
+        &self,
+        rules_out: impl Fn(&NodeSelectorRequirement) -> bool,
+    ) -> Vec<(FieldPath, &'a NodeSelectorRequirement)> {
+        let terms = self
+            .required_node_affinity()
+            .map_or(0, |required| required.node_selector_terms.len());
+        let expressions = self.required_node_expressions();
+        let found: Vec<(FieldPath, &NodeSelectorRequirement)> = (0..terms)
+            .filter_map(|term| {
+                expressions
+                    .iter()
+                    .find(|(t, _, expr)| *t == term && rules_out(expr))
+                    .map(|(_, path, expr)| (path.clone(), *expr))
+            })
+            .collect();
+        if terms == 0 || found.len() < terms {
+            return Vec::new();
+        }
+        found
     }
 
     /// The pod's `nodeSelector` entries.

@@ -20,20 +20,20 @@ pub const UNIVERSAL_CAVEATS: &[UniversalCaveat] = &[
         name: "port-forward",
         effect: Effect::Unavailable,
         message: "`kubectl port-forward` is not supported for sandboxed pods",
-        fact: "port-forward is not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+        fact: "port-forward is not supported by GKE Sandbox (docs/gke-sandbox.md#port-forward)",
     },
     UniversalCaveat {
         id: "EP091",
         name: "pod-monitoring-stats",
         effect: Effect::Unavailable,
         message: "pod and container monitoring statistics are not available for sandboxed pods",
-        fact: "pod/container monitoring statistics are not available for sandboxed pods (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+        fact: "pod/container monitoring statistics are not available for sandboxed pods (docs/gke-sandbox.md#monitoring-statistics)",
     },
     UniversalCaveat {
         id: "EP092",
         name: "metadata-access",
         effect: Effect::Unavailable,
         message: "sandboxed pods cannot reach cluster metadata or other Google Cloud services the way pods on ordinary nodes do",
-        fact: "nodes running sandboxed pods cannot reach cluster metadata or other Google Cloud services the way ordinary nodes do (gke-sandbox.md, \"In the cluster\", CIS rationale)",
+        fact: "nodes running sandboxed pods cannot reach cluster metadata or other Google Cloud services the way ordinary nodes do (docs/gke-sandbox.md#metadata-access)",
     },
 ];

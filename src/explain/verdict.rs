@@ -12,11 +12,14 @@ pub enum Verdict {
     Compatible,
     /// Runs sandboxed, with findings that change behaviour or need a check.
     CompatibleWithCaveats,
-    /// At least one `blocks` or `unsupported` finding.
+    /// At least one `blocks` finding.
     Blocked,
 }
 
 impl Verdict {
+    /// The verdict the rules alone give. A refusal by the cluster's own admission (a
+    /// server-side dry run of the sandboxed pod) is a further input that can only make an
+    /// object `Blocked`; it is combined with this one by the caller that has it.
     pub fn of(findings: &[Finding]) -> Self {
         if findings.iter().any(|f| f.effect.is_blocking()) {
             Verdict::Blocked

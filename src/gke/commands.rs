@@ -7,7 +7,7 @@ use super::GkeCluster;
 pub const DEFAULT_SANDBOX_POOL: &str = "gvisor-pool";
 
 /// `gcloud container node-pools create NAME --cluster C --location L --project P
-/// --image-type=cos_containerd --sandbox="type=gvisor"` (gke-sandbox.md, "Node pools":
+/// --image-type=cos_containerd --sandbox="type=gvisor"` (docs/gke-sandbox.md#node-pools:
 /// the remediation command). Without a machine type, gcloud's default applies.
 pub fn create_sandbox_pool(
     cluster: &GkeCluster,

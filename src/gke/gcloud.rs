@@ -20,7 +20,7 @@ use crate::snapshot::Gap;
 /// Environment variable naming the gcloud to run instead of the one on PATH (for tests).
 pub const GCLOUD_OVERRIDE_ENV: &str = "KUBECTL_SANDBOX_GCLOUD";
 
-/// gcloud does not support concurrent invocations (gke-sandbox.md, "Node pools"): every run
+/// gcloud does not support concurrent invocations (docs/gke-sandbox.md#node-pools): every run
 /// in this process takes this lock first.
 static ONE_GCLOUD_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -168,7 +168,7 @@ impl Gcloud {
     }
 
     /// `gcloud container clusters describe` for `target`: the cluster and its node pools in
-    /// one call (gke-sandbox.md, "Node pools"). Every failure is a Gap that says what to do.
+    /// one call (docs/gke-sandbox.md#node-pools). Every failure is a Gap that says what to do.
     pub fn describe_cluster(
         &self,
         target: &GkeTarget,

@@ -54,7 +54,7 @@ pub struct NodePool {
     pub status: Option<String>,
 }
 
-/// A node pool's sandbox setting (gke-sandbox.md, "Node pools").
+/// A node pool's sandbox setting (docs/gke-sandbox.md#node-pools).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SandboxSetting {
@@ -81,8 +81,8 @@ impl NodePool {
     }
 
     /// Whether the pool keeps at least one node at all times: autoscaling with a minimum of
-    /// at least one, or a fixed size of at least one (gke-sandbox.md: "at least one pool
-    /// without sandbox that keeps at least one node").
+    /// at least one, or a fixed size of at least one (docs/gke-sandbox.md#node-pools: at
+    /// least one pool without sandbox that keeps at least one node).
     pub fn keeps_a_node(&self) -> bool {
         match &self.autoscaling {
             Some(a) if a.enabled => a.min_nodes.unwrap_or(0) >= 1,
@@ -294,7 +294,7 @@ mod api {
 
     impl SandboxConfig {
         /// v1 says `type: GVISOR`; older API versions and the CIS audit text say
-        /// `sandboxType: gvisor` (gke-sandbox.md, "Node pools"). Accept both, any case.
+        /// `sandboxType: gvisor` (docs/gke-sandbox.md#node-pools). Accept both, any case.
         fn setting(&self) -> SandboxSetting {
             if self
                 .kind

@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Autopilot has GKE Sandbox built in (RuntimeClass `gvisor`, nodes on demand) from this
-/// version (gke-sandbox.md, Node pools).
+/// version (docs/gke-sandbox.md#node-version).
 pub const AUTOPILOT_SANDBOX_FROM: GkeVersion = GkeVersion::new(1, 27, 4, 800);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

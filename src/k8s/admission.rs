@@ -4,11 +4,11 @@ use k8s_openapi::api::admissionregistration::v1::{
     ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use kube::{Api, Resource};
+use kube::Resource;
 
 use super::Connection;
-use super::failure::{ListScope, ListTarget, classify};
-use super::list::list_all;
+use super::error::{ErrorKind, ListScope};
+use super::list::read_list;
 use crate::snapshot::{
     AdmissionBindingInfo, AdmissionPolicyInfo, Gap, NamespaceSelector, Part, SelectorExpression,
 };
@@ -23,22 +23,20 @@ pub struct AdmissionReads {
 /// Lists both kinds at once. A 404 means the cluster predates the v1 API (1.30): a gap
 /// that says so, not a transport problem.
 pub async fn read_admission(connection: &Connection) -> AdmissionReads {
-    let policies = Api::<ValidatingAdmissionPolicy>::all(connection.client.clone());
-    let bindings = Api::<ValidatingAdmissionPolicyBinding>::all(connection.client.clone());
     let (policies, bindings) = tokio::join!(
-        read(connection, &policies, policy),
-        read(connection, &bindings, binding),
+        read::<ValidatingAdmissionPolicy, _>(connection, policy),
+        read::<ValidatingAdmissionPolicyBinding, _>(connection, binding),
     );
     AdmissionReads { policies, bindings }
 }
 
-async fn read<K, T>(connection: &Connection, api: &Api<K>, trim: fn(K) -> T) -> Part<Vec<T>>
+async fn read<K, T>(connection: &Connection, trim: fn(K) -> T) -> Part<Vec<T>>
 where
-    K: Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    K: Resource<DynamicType = ()> + serde::de::DeserializeOwned,
 {
-    match list_all(api, None, trim).await {
+    match read_list::<K, T>(connection, ListScope::Cluster, None, trim).await {
         Ok(items) => Part::Known(items),
-        Err(kube::Error::Api(status)) if status.code == 404 => Part::Unknown(Gap::new(
+        Err(error) if error.kind == ErrorKind::NotFound => Part::Unknown(Gap::new(
             format!(
                 "the API server does not serve {} (admissionregistration.k8s.io/v1, 404 Not Found)",
                 K::plural(&())
@@ -46,13 +44,7 @@ where
             "ValidatingAdmissionPolicy is GA from Kubernetes 1.30; check the version with \
              `kubectl version` and upgrade the control plane to enforce GKE Sandbox at admission",
         )),
-        Err(error) => {
-            let target = ListTarget {
-                resource: format!("{}.{}", K::plural(&()), K::group(&())),
-                scope: ListScope::Cluster,
-            };
-            Part::Unknown(classify(&error, &target, &connection.server).gap)
-        }
+        Err(error) => Part::Unknown(error.gap()),
     }
 }
 

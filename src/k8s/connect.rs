@@ -1,4 +1,5 @@
-//! Turning the kubectl flags into a ready `kube::Client`, with errors that say what to do.
+//! Turning the kubectl connection options into a ready `kube::Client`, with errors that
+//! say what to do.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,6 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
 use super::kubeconfig;
-use crate::cli::kube_args::KubeArgs;
 
 /// What `gcloud container clusters get-credentials` is for, quoted in several messages.
 const GET_CREDENTIALS: &str =
@@ -17,10 +17,23 @@ const GET_CREDENTIALS: &str =
 /// The exec plugin GKE kubeconfigs use.
 const GKE_AUTH_PLUGIN: &str = "gke-gcloud-auth-plugin";
 
+/// Which kubeconfig, which context, how long a request may take: kubectl's
+/// `--kubeconfig`, `--context` and `--request-timeout`, as plain data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// Read this file alone instead of `$KUBECONFIG` or `~/.kube/config`.
+    pub kubeconfig: Option<PathBuf>,
+    /// The context to use instead of the current one.
+    pub context: Option<String>,
+    /// A bound on each request; zero means none.
+    pub request_timeout: Duration,
+}
+
 /// A client for one kubeconfig context.
 #[derive(Clone)]
 pub struct Connection {
-    pub client: Client,
+    /// Only `k8s` sends requests; everyone else goes through its functions.
+    pub(super) client: Client,
     /// The kubeconfig context used.
     pub context: String,
     /// The name of the context's `clusters[]` entry. GKE names it
@@ -28,6 +41,13 @@ pub struct Connection {
     pub cluster: String,
     /// The API server URL, for messages.
     pub server: String,
+}
+
+impl Connection {
+    /// The context's namespace, `default` when it names none: where `-n` defaults to.
+    pub fn default_namespace(&self) -> &str {
+        self.client.default_namespace()
+    }
 }
 
 impl fmt::Debug for Connection {
@@ -106,7 +126,7 @@ pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, ConnectError> 
 /// Loads the kubeconfig like kubectl (`--kubeconfig`, `$KUBECONFIG` with several files,
 /// `~/.kube/config`), picks the context, runs its credential plugin and applies
 /// `--request-timeout`. No request is sent yet.
-pub async fn connect(args: &KubeArgs) -> Result<Connection, ConnectError> {
+pub async fn connect(args: &ConnectOptions) -> Result<Connection, ConnectError> {
     let config = read_kubeconfig(args.kubeconfig.as_deref())?;
     let (context, cluster) = kubeconfig::choose_context(&config, args.context.as_deref())?;
     let client_config = client_config(config, &context, args.request_timeout).await?;

@@ -1,102 +1,119 @@
-//! Reading a whole collection in pages, trimming each page as it arrives.
+//! Reading a whole collection in pages, trimming each page as it arrives: the one paging
+//! loop every list goes through.
 
-use std::fmt::Debug;
-
+use kube::Client;
 use kube::Resource;
-use kube::api::{Api, ListParams};
+use kube::api::ListParams;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::Connection;
-use super::failure::{ListScope, ListTarget, ReadFailure, classify};
+use super::error::{ApiError, ApiRequest, ListScope, Verb, classify};
 
 /// Objects per list request, like kubectl's `--chunk-size` default.
 pub const PAGE_SIZE: u32 = 500;
 
-/// Lists every object `api` can see, following continue tokens, and keeps only
-/// `trim(object)`: at most one page of full objects is in memory at a time.
-pub async fn list_all<K, T>(
-    api: &Api<K>,
+/// Every object of the collection at `path` (from `Resource::url_path`) matching
+/// `label_selector`, following continue tokens. Each page is deserialized straight into
+/// `T` (which may name only the fields wanted) and kept as `trim(item)`: at most one page
+/// of full objects is in memory at a time.
+pub(super) async fn list_pages<T, U>(
+    client: &Client,
+    path: String,
     label_selector: Option<&str>,
-    mut trim: impl FnMut(K) -> T,
-) -> Result<Vec<T>, kube::Error>
+    mut trim: impl FnMut(T) -> U,
+) -> Result<Vec<U>, kube::Error>
 where
-    K: Clone + DeserializeOwned + Debug,
+    T: DeserializeOwned,
 {
+    let request = kube::core::Request::new(path);
     let mut params = ListParams::default().limit(PAGE_SIZE);
     params.label_selector = label_selector.map(str::to_string);
     let mut trimmed = Vec::new();
     loop {
-        let page = api.list(&params).await?;
-        let next = page.metadata.continue_.filter(|token| !token.is_empty());
-        trimmed.extend(page.items.into_iter().map(&mut trim));
-        match next {
+        let http_request = request.list(&params).map_err(kube::Error::BuildRequest)?;
+        let page: Page<T> = client.request(http_request).await?;
+        trimmed.extend(page.items.unwrap_or_default().into_iter().map(&mut trim));
+        match page.metadata.continue_.filter(|token| !token.is_empty()) {
             Some(token) => params.continue_token = Some(token),
             None => return Ok(trimmed),
         }
     }
 }
 
-/// [`list_all`] with the failure turned into an actionable [`ReadFailure`]. `scope` says
-/// how `api` was made (`Api::all` on a cluster-scoped or a namespaced resource, or
-/// `Api::namespaced`), which names the permission a 403 is missing.
-pub async fn read_list<K, T>(
-    connection: &Connection,
-    api: &Api<K>,
-    scope: ListScope<'_>,
-    label_selector: Option<&str>,
-    trim: impl FnMut(K) -> T,
-) -> Result<Vec<T>, ReadFailure>
-where
-    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug,
-{
-    list_all(api, label_selector, trim).await.map_err(|error| {
-        let target = ListTarget {
-            resource: resource_name::<K>(),
-            scope,
-        };
-        classify(&error, &target, &connection.server)
-    })
+/// The names in the first page (at most `limit`) of the collection at `path`, metadata
+/// only: the cheapest list the API server offers, for shell completion.
+pub(super) async fn first_page_names(
+    client: &Client,
+    path: String,
+    limit: u32,
+) -> Result<Vec<String>, kube::Error> {
+    let request = kube::core::Request::new(path)
+        .list_metadata(&ListParams::default().limit(limit))
+        .map_err(kube::Error::BuildRequest)?;
+    let page: Page<Named> = client.request(request).await?;
+    Ok(page
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|item| item.metadata.name)
+        .collect())
 }
 
-/// [`read_list`] for resources with many large objects (pods): each page is deserialized
-/// straight into `T`, which names only the fields wanted, instead of into the full `K`.
-/// Same requests, pages and failures; `K` gives the path and the name in messages.
-pub async fn read_list_as<K, T, U>(
+#[derive(Deserialize)]
+struct Named {
+    #[serde(default)]
+    metadata: NameOnly,
+}
+
+#[derive(Default, Deserialize)]
+struct NameOnly {
+    name: Option<String>,
+}
+
+/// Lists every `K` in `scope` as full objects, each kept as `trim(object)`, with a
+/// failure classified.
+pub async fn read_list<K, U>(
     connection: &Connection,
-    namespace: Option<&str>,
     scope: ListScope<'_>,
     label_selector: Option<&str>,
-    mut trim: impl FnMut(T) -> U,
-) -> Result<Vec<U>, ReadFailure>
+    trim: impl FnMut(K) -> U,
+) -> Result<Vec<U>, ApiError>
+where
+    K: Resource<DynamicType = ()> + DeserializeOwned,
+{
+    read_list_as::<K, K, U>(connection, scope, label_selector, trim).await
+}
+
+/// [`read_list`] for resources with many large objects (pods): each item is deserialized
+/// into `T`, which names only the fields wanted, instead of into the full `K`. `K` gives
+/// the path and the name in messages.
+pub async fn read_list_as<K, T, U>(
+    connection: &Connection,
+    scope: ListScope<'_>,
+    label_selector: Option<&str>,
+    trim: impl FnMut(T) -> U,
+) -> Result<Vec<U>, ApiError>
 where
     K: Resource<DynamicType = ()>,
     T: DeserializeOwned,
 {
-    let request = kube::core::Request::new(K::url_path(&(), namespace));
-    let mut params = ListParams::default().limit(PAGE_SIZE);
-    params.label_selector = label_selector.map(str::to_string);
-    let mut trimmed = Vec::new();
-    let failure = loop {
-        let page = match request.list(&params) {
-            Ok(http_request) => connection.client.request::<Page<T>>(http_request).await,
-            Err(error) => Err(kube::Error::BuildRequest(error)),
-        };
-        let page = match page {
-            Ok(page) => page,
-            Err(error) => break error,
-        };
-        trimmed.extend(page.items.unwrap_or_default().into_iter().map(&mut trim));
-        match page.metadata.continue_.filter(|token| !token.is_empty()) {
-            Some(token) => params.continue_token = Some(token),
-            None => return Ok(trimmed),
-        }
+    let namespace = match scope {
+        ListScope::Namespace(namespace) => Some(namespace),
+        ListScope::Cluster | ListScope::AllNamespaces => None,
     };
-    let target = ListTarget {
-        resource: resource_name::<K>(),
-        scope,
-    };
-    Err(classify(&failure, &target, &connection.server))
+    let path = K::url_path(&(), namespace);
+    list_pages(&connection.client, path, label_selector, trim)
+        .await
+        .map_err(|error| {
+            let request = ApiRequest {
+                verb: Verb::List,
+                resource: resource_name::<K>(),
+                scope,
+                name: None,
+            };
+            classify(&error, &request, &connection.server)
+        })
 }
 
 /// One page of a list, each item deserialized into `T`.
@@ -115,7 +132,7 @@ struct PageMetadata {
 }
 
 /// `pods`, or `runtimeclasses.node.k8s.io`: the form `kubectl auth can-i` takes.
-fn resource_name<K: Resource<DynamicType = ()>>() -> String {
+pub(super) fn resource_name<K: Resource<DynamicType = ()>>() -> String {
     let plural = K::plural(&());
     let group = K::group(&());
     if group.is_empty() {

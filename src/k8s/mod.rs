@@ -1,24 +1,38 @@
 //! The one module that talks to the Kubernetes API.
 //!
-//! [`connect`] turns the kubectl flags into a client for one kubeconfig context;
+//! [`connect`] turns [`ConnectOptions`] into a client for one kubeconfig context;
 //! [`read_cluster`] reads the in-cluster parts of the snapshot, each either known or a
-//! [`Gap`](crate::snapshot::Gap) saying why not and what to do. [`read_list`] is the
-//! paged, trimmed, error-classifying list the readers share.
+//! [`Gap`](crate::snapshot::Gap) saying why not and what to do; [`get_workload`] and
+//! [`list_workloads`] are how every command reads workloads; [`ClusterWriter`] makes
+//! migrate's writes. Every list goes through one paging loop (`list`), and every failure
+//! through one classification ([`ApiError`]), which words the message and the hint.
 
 mod admission;
 mod connect;
 mod contexts;
-mod failure;
+mod error;
 mod kubeconfig;
 mod list;
+mod pod_dry_run;
 mod pod_fields;
-pub mod raw;
+mod policy;
 mod read;
+mod rollout;
 mod trim;
+mod workloads;
+mod writer;
 
 pub use admission::{AdmissionReads, read_admission};
-pub use connect::{ConnectError, Connection, connect, read_kubeconfig};
+pub use connect::{ConnectError, ConnectOptions, Connection, connect, read_kubeconfig};
 pub use contexts::list_contexts;
-pub use failure::{ListScope, ReadFailure};
-pub use list::{PAGE_SIZE, list_all, read_list, read_list_as};
+pub use error::{ApiError, ErrorKind, ListScope};
+pub use list::PAGE_SIZE;
+pub use pod_dry_run::dry_run_pod;
+pub use policy::{PolicyRefusal, apply_policy, server_version};
 pub use read::{ClusterReads, read_cluster, read_context};
+pub use rollout::follow_rollouts;
+pub use workloads::{
+    FIELD_MANAGER, OWNERS_FIRST, get_workload, list_top_level, list_workloads, namespace_names,
+    workload_names,
+};
+pub use writer::ClusterWriter;

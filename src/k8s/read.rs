@@ -2,10 +2,9 @@
 
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use k8s_openapi::api::node::v1::RuntimeClass;
-use kube::Api;
 
 use super::Connection;
-use super::failure::{ListScope, ReadFailure};
+use super::error::{ApiError, ListScope};
 use super::list::{read_list, read_list_as};
 use super::pod_fields::PodFields;
 use super::trim;
@@ -31,10 +30,10 @@ impl ClusterReads {
 
     /// `pods` is None when they were not asked for.
     fn from_results(
-        runtime_classes: Result<Vec<RuntimeClassInfo>, ReadFailure>,
-        nodes: Result<Vec<NodeInfo>, ReadFailure>,
-        namespaces: Result<Vec<NamespaceInfo>, ReadFailure>,
-        pods: Option<Result<Vec<PodInfo>, ReadFailure>>,
+        runtime_classes: Result<Vec<RuntimeClassInfo>, ApiError>,
+        nodes: Result<Vec<NodeInfo>, ApiError>,
+        namespaces: Result<Vec<NamespaceInfo>, ApiError>,
+        pods: Option<Result<Vec<PodInfo>, ApiError>>,
     ) -> ClusterReads {
         let mut failures = vec![
             runtime_classes.as_ref().err(),
@@ -46,9 +45,9 @@ impl ClusterReads {
         }
         let all_out_of_reach = failures
             .iter()
-            .all(|failure| failure.is_some_and(|failure| failure.unreachable));
+            .all(|failure| failure.is_some_and(ApiError::is_unreachable));
         let unreachable = all_out_of_reach
-            .then(|| failures[0].map(|failure| failure.gap.clone()))
+            .then(|| failures[0].map(ApiError::gap))
             .flatten();
         ClusterReads {
             runtime_classes: part(runtime_classes),
@@ -60,10 +59,10 @@ impl ClusterReads {
     }
 }
 
-fn part<T>(result: Result<T, ReadFailure>) -> Part<T> {
+fn part<T>(result: Result<T, ApiError>) -> Part<T> {
     match result {
         Ok(value) => Part::Known(value),
-        Err(failure) => Part::Unknown(failure.gap),
+        Err(failure) => Part::Unknown(failure.gap()),
     }
 }
 
@@ -85,34 +84,18 @@ pub async fn read_context(connection: &Connection) -> ClusterReads {
 }
 
 async fn read(connection: &Connection, pods: Option<(&PodScope, Option<&str>)>) -> ClusterReads {
-    let client = &connection.client;
-    let runtime_classes = Api::<RuntimeClass>::all(client.clone());
-    let nodes = Api::<Node>::all(client.clone());
-    let namespaces = Api::<Namespace>::all(client.clone());
     let cluster = ListScope::Cluster;
     let (runtime_classes, nodes, namespaces, pods) = tokio::join!(
-        read_list(
-            connection,
-            &runtime_classes,
-            cluster,
-            None,
-            trim::runtime_class
-        ),
-        read_list(connection, &nodes, cluster, None, trim::node),
-        read_list(connection, &namespaces, cluster, None, trim::namespace),
+        read_list::<RuntimeClass, _>(connection, cluster, None, trim::runtime_class),
+        read_list::<Node, _>(connection, cluster, None, trim::node),
+        read_list::<Namespace, _>(connection, cluster, None, trim::namespace),
         async {
             let (scope, selector) = pods?;
-            let (namespace, list_scope) = match scope {
-                PodScope::AllNamespaces => (None, ListScope::AllNamespaces),
-                PodScope::Namespace(namespace) => {
-                    (Some(namespace.as_str()), ListScope::Namespace(namespace))
-                }
-            };
+            let list_scope = ListScope::of(scope);
             // Pods are most of the bytes: only the fields the rules read are deserialized.
             Some(
                 read_list_as::<Pod, PodFields, PodInfo>(
                     connection,
-                    namespace,
                     list_scope,
                     selector,
                     PodInfo::from,

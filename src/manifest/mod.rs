@@ -13,4 +13,4 @@ mod split;
 
 pub use located::{LineMap, Located, ParseError, parse_documents};
 pub use objects::{ManifestError, ManifestObject, map_objects, parse_objects};
-pub use sources::{ManifestSet, read_sources, read_sources_with};
+pub use sources::{ManifestSet, SourceText, read_sources, read_sources_with};

@@ -29,9 +29,34 @@ impl<T> Default for ManifestSet<T> {
 /// The extensions kubectl reads from a directory.
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
-/// Reads every `-f` argument in order. `stdin` is read at most once, for `-`.
-pub fn read_sources(paths: &[PathBuf], recursive: bool, stdin: &mut dyn Read) -> ManifestSet {
-    read_sources_with(paths, recursive, stdin, |object| object)
+/// The text of one input, as it was parsed: `-` for stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    pub file: String,
+    pub text: String,
+}
+
+/// Reads every `-f` argument in order. `stdin` is read at most once, for `-`. Each
+/// input's text comes back too, for callers that edit it (`migrate -f -o yaml`): the
+/// text that was parsed, not a second read that could differ.
+pub fn read_sources(
+    paths: &[PathBuf],
+    recursive: bool,
+    stdin: &mut dyn Read,
+) -> (ManifestSet, Vec<SourceText>) {
+    let mut set = ManifestSet::default();
+    let mut texts = Vec::new();
+    for_each_source(paths, recursive, stdin, |file, text| match text {
+        Ok(text) => {
+            add_text(&mut set, file, &text, &|object| object);
+            texts.push(SourceText {
+                file: file.to_string(),
+                text,
+            });
+        }
+        Err(error) => set.errors.push(error),
+    });
+    (set, texts)
 }
 
 /// Like [`read_sources`], but each object is handed to `work` as soon as it is read (see
@@ -43,6 +68,21 @@ pub fn read_sources_with<T: Send>(
     work: impl Fn(ManifestObject) -> T + Sync,
 ) -> ManifestSet<T> {
     let mut set = ManifestSet::default();
+    for_each_source(paths, recursive, stdin, |file, text| match text {
+        Ok(text) => add_text(&mut set, file, &text, &work),
+        Err(error) => set.errors.push(error),
+    });
+    set
+}
+
+/// Hands each input's name and text to `visit`, in order, or the error that says why it
+/// could not be read; one unreadable input does not stop the others.
+fn for_each_source(
+    paths: &[PathBuf],
+    recursive: bool,
+    stdin: &mut dyn Read,
+    mut visit: impl FnMut(&str, Result<String, ManifestError>),
+) {
     let mut stdin_read = false;
     for path in paths {
         if path.as_os_str() == "-" {
@@ -52,28 +92,28 @@ pub fn read_sources_with<T: Send>(
             stdin_read = true;
             let mut text = String::new();
             match stdin.read_to_string(&mut text) {
-                Ok(_) => add_text(&mut set, "-", &text, &work),
-                Err(e) => set
-                    .errors
-                    .push(ManifestError::new("-", format!("cannot read stdin: {e}"))),
+                Ok(_) => visit("-", Ok(text)),
+                Err(e) => visit(
+                    "-",
+                    Err(ManifestError::new("-", format!("cannot read stdin: {e}"))),
+                ),
             }
             continue;
         }
         if path.is_dir() {
             let mut files = Vec::new();
             if let Err(e) = collect_dir(path, recursive, &mut files) {
-                set.errors
-                    .push(ManifestError::new(&path.display().to_string(), e));
+                let name = path.display().to_string();
+                visit(&name, Err(ManifestError::new(&name, e)));
             }
             files.sort();
             for file in files {
-                add_file(&mut set, &file, &work);
+                read_file(&file, &mut visit);
             }
         } else {
-            add_file(&mut set, path, &work);
+            read_file(path, &mut visit);
         }
     }
-    set
 }
 
 fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -97,18 +137,11 @@ fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<
     Ok(())
 }
 
-fn add_file<T: Send>(
-    set: &mut ManifestSet<T>,
-    path: &Path,
-    work: &(impl Fn(ManifestObject) -> T + Sync),
-) {
+fn read_file(path: &Path, visit: &mut impl FnMut(&str, Result<String, ManifestError>)) {
     let name = path.display().to_string();
-    match fs::read_to_string(path) {
-        Ok(text) => add_text(set, &name, &text, work),
-        Err(e) => set
-            .errors
-            .push(ManifestError::new(&name, format!("cannot read: {e}"))),
-    }
+    let text = fs::read_to_string(path)
+        .map_err(|e| ManifestError::new(&name, format!("cannot read: {e}")));
+    visit(&name, text);
 }
 
 fn add_text<T: Send>(
@@ -145,14 +178,14 @@ mod tests {
         );
         let mut stdin = "kind: Pod\nmetadata: {name: s}\n".as_bytes();
 
-        let flat = read_sources(&[dir.path().to_path_buf()], false, &mut stdin);
+        let (flat, _) = read_sources(&[dir.path().to_path_buf()], false, &mut stdin);
         assert_eq!(
             flat.objects.len(),
             1,
             "no recursion without -R, .txt skipped"
         );
 
-        let deep = read_sources(&[dir.path().to_path_buf(), "-".into()], true, &mut stdin);
+        let (deep, texts) = read_sources(&[dir.path().to_path_buf(), "-".into()], true, &mut stdin);
         let names: Vec<&str> = deep
             .objects
             .iter()
@@ -160,6 +193,8 @@ mod tests {
             .collect();
         assert_eq!(names, ["a", "b", "s"]);
         assert_eq!(deep.objects[2].file, "-");
+        assert_eq!(texts.len(), 3, "one text per input read");
+        assert_eq!(texts[2].text, "kind: Pod\nmetadata: {name: s}\n");
     }
 
     #[test]
@@ -172,7 +207,7 @@ mod tests {
             "kind: Pod\nmetadata: {name: ok}\n",
         );
         let missing = dir.path().join("missing.yaml");
-        let set = read_sources(
+        let (set, _) = read_sources(
             &[dir.path().to_path_buf(), missing],
             false,
             &mut std::io::empty(),

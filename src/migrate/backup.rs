@@ -46,6 +46,10 @@ pub struct Entry {
     /// The resourceVersion migrate's own write produced; absent when it was not written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrated_resource_version: Option<String>,
+    /// The `metadata.generation` after migrate's write. Controllers write status (a new
+    /// resourceVersion, the same generation) right after it; only a spec change moves this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrated_generation: Option<i64>,
 }
 
 impl Entry {
@@ -120,6 +124,7 @@ impl Backup {
                 file,
                 resource_version: text("resourceVersion"),
                 migrated_resource_version: None,
+                migrated_generation: None,
             });
         }
         let backup = Backup {
@@ -175,9 +180,16 @@ impl Backup {
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
     }
 
-    /// Notes that entry `i` was changed, and the resourceVersion the change produced.
-    pub fn record_migrated(&mut self, i: usize, resource_version: &str) -> Result<(), String> {
+    /// Notes that entry `i` was changed, and the resourceVersion and generation the change
+    /// produced.
+    pub fn record_migrated(
+        &mut self,
+        i: usize,
+        resource_version: &str,
+        generation: Option<i64>,
+    ) -> Result<(), String> {
         self.index.objects[i].migrated_resource_version = Some(resource_version.to_string());
+        self.index.objects[i].migrated_generation = generation;
         self.save_index()
             .map_err(|e| format!("cannot update {}: {e}", self.dir.join(INDEX).display()))
     }
@@ -220,7 +232,7 @@ mod tests {
             &[(WorkloadKind::Deployment, &object)],
         )
         .unwrap();
-        backup.record_migrated(0, "8").unwrap();
+        backup.record_migrated(0, "8", Some(2)).unwrap();
         let opened = Backup::open(&target).unwrap();
         assert_eq!(
             opened.index().objects[0].file,

@@ -4,11 +4,14 @@
 //! go in; a [`Planned`] action comes out ([`plan`]): migrate with a JSON merge patch and
 //! the exact [`Change`]s, skip with the blocking findings, already done, or a bare Pod with
 //! advice. [`text_edit`] applies the same changes to manifest text, keeping comments and
-//! layout. IO lives at the edges: [`backup`] (files), [`apply`] (the API server, through
-//! [`crate::k8s::raw`]).
+//! layout. [`apply`] is the order of the writes that keeps a cluster safe, through a [`writer::Writer`]
+//! that `k8s` implements; [`backup`] writes files.
 
+mod admission;
 pub mod apply;
 pub mod backup;
+#[cfg(test)]
+mod fake_writer;
 mod merge;
 mod pins;
 mod plan;
@@ -16,6 +19,8 @@ pub mod preflight;
 pub mod report;
 pub mod text_edit;
 pub mod wait;
+pub mod writer;
 
+pub use admission::admit_all;
 pub use merge::merge_patch;
 pub use plan::{Action, Change, Planned, plan};

@@ -1,14 +1,13 @@
 //! Deciding what to do with one workload: the change that puts its pod template under
-//! gVisor, whether the explain-pod rules let it run there once changed, or why not.
+//! gVisor, whether the explain-pod rules let it run there once changed, or why not. Only a
+//! `blocks` finding stops a migration; every other finding is a caveat shown with the plan.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::merge::{merge_patch, patch_of};
 use super::pins::pin_removals;
-use crate::explain::{
-    Context, FieldPath, Finding, Verdict, Workload, WorkloadError, WorkloadKind, explain,
-};
+use crate::explain::{Context, FieldPath, Finding, Workload, WorkloadError, WorkloadKind, explain};
 use crate::snapshot::{GVISOR_HANDLER, GVISOR_RUNTIME_CLASS};
 
 /// One field the migration sets or removes. `before` absent: the field is new; `after`
@@ -26,17 +25,23 @@ pub struct Change {
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum Action {
     /// Change the object with `patch` (a JSON merge patch), which makes exactly `changes`.
-    /// `forced` lists the blocking findings `--force` went past.
+    /// `forced` lists the blocking findings `--force` went past; `rollout` says which pods
+    /// the change replaces, and when.
     Migrate {
         changes: Vec<Change>,
         patch: Value,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         forced: Vec<Finding>,
+        rollout: &'static str,
     },
     /// Left alone: the findings that would stop it running sandboxed.
     Skip { reasons: Vec<Finding> },
-    /// Already asks for gVisor and pins nothing elsewhere.
-    AlreadyDone,
+    /// Already asks for gVisor and pins nothing elsewhere. `blockers` are the findings that
+    /// stop its pods running there all the same: being sandboxed does not hide them.
+    AlreadyDone {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        blockers: Vec<Finding>,
+    },
     /// A Pod's runtimeClassName cannot change in place.
     BarePod { advice: String },
 }
@@ -47,7 +52,7 @@ impl Action {
             Action::Migrate { forced, .. } if !forced.is_empty() => "migrate (forced)",
             Action::Migrate { .. } => "migrate",
             Action::Skip { .. } => "skip",
-            Action::AlreadyDone => "already done",
+            Action::AlreadyDone { .. } => "already done",
             Action::BarePod { .. } => "bare pod",
         }
     }
@@ -102,7 +107,10 @@ pub fn plan(
         action,
         caveats,
     };
-    if workload.kind == WorkloadKind::Pod {
+    let spec_path = workload.template_path().key("spec");
+    let spec = pointer(object, &spec_path).cloned().unwrap_or(Value::Null);
+    let sandboxed = asks_for_gvisor(&spec, context);
+    if workload.kind == WorkloadKind::Pod && !sandboxed {
         return Ok(Some(planned(
             Action::BarePod {
                 advice: bare_pod_advice(object),
@@ -110,31 +118,29 @@ pub fn plan(
             Vec::new(),
         )));
     }
-    let spec_path = workload.template_path().key("spec");
-    let spec = pointer(object, &spec_path).cloned().unwrap_or(Value::Null);
     let mut changes = Vec::new();
-    if !asks_for_gvisor(&spec, context) {
+    if !sandboxed {
         changes.push(Change {
             path: spec_path.key("runtimeClassName"),
             before: spec.get("runtimeClassName").cloned(),
             after: Some(json!(GVISOR_RUNTIME_CLASS)),
         });
     }
-    changes.extend(pin_removals(&spec, &spec_path, context));
+    // A Pod cannot change its template in place: a sandboxed one is done as it is.
+    if workload.kind != WorkloadKind::Pod {
+        changes.extend(pin_removals(&spec, &spec_path, context));
+    }
     if changes.is_empty() {
-        return Ok(Some(planned(Action::AlreadyDone, Vec::new())));
+        let (blockers, caveats) = judged(&workload, default_namespace, context);
+        return Ok(Some(planned(Action::AlreadyDone { blockers }, caveats)));
     }
     let patch = patch_of(&changes);
     let mut changed = object.clone();
     merge_patch(&mut changed, &patch);
     // Judge the template as it will be: the removed pins no longer count against it.
     let after = Workload::from_value(&changed)?.unwrap_or(workload.clone());
-    let explanation = explain(&after, default_namespace, context);
-    let (blocking, caveats): (Vec<Finding>, Vec<Finding>) = explanation
-        .findings
-        .into_iter()
-        .partition(|f| f.effect.is_blocking());
-    if explanation.verdict == Verdict::Blocked && !force {
+    let (blocking, caveats) = judged(&after, default_namespace, context);
+    if !blocking.is_empty() && !force {
         return Ok(Some(planned(Action::Skip { reasons: blocking }, caveats)));
     }
     Ok(Some(planned(
@@ -142,9 +148,49 @@ pub fn plan(
             changes,
             patch,
             forced: blocking,
+            rollout: rollout(workload.kind),
         },
         caveats,
     )))
+}
+
+/// The explain-pod findings about `workload`: those that block it (what makes its verdict
+/// `blocked`), then the caveats.
+fn judged(
+    workload: &Workload,
+    default_namespace: Option<&str>,
+    context: &Context,
+) -> (Vec<Finding>, Vec<Finding>) {
+    explain(workload, default_namespace, context)
+        .findings
+        .into_iter()
+        .partition(|f| f.effect.is_blocking())
+}
+
+/// Which pods a change of the pod template replaces, and when: every pod of the workload
+/// ends up replaced, at the pace its controller sets.
+fn rollout(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Deployment => {
+            "every pod is replaced by a rolling update (the Deployment's strategy sets the pace)"
+        }
+        WorkloadKind::DaemonSet => {
+            "every pod is replaced, node by node, by a rolling update (with updateStrategy OnDelete, only as pods are deleted)"
+        }
+        WorkloadKind::StatefulSet => {
+            "every pod is replaced, one at a time from the highest ordinal (with updateStrategy OnDelete, only as pods are deleted)"
+        }
+        WorkloadKind::ReplicaSet => {
+            "only pods the ReplicaSet creates from now on are sandboxed: it does not replace running pods (delete them, or migrate its Deployment)"
+        }
+        WorkloadKind::Job => {
+            "only new runs are sandboxed: a Job's pod template cannot change once created, so the next Job made from this manifest runs sandboxed"
+        }
+        WorkloadKind::CronJob => {
+            "from the next scheduled run: Jobs already started finish unsandboxed"
+        }
+        WorkloadKind::Pod => "a Pod is replaced only by creating it again",
+    }
 }
 
 /// `runtimeClassName: gvisor`, or a class of another name that the cluster says runs the
@@ -218,11 +264,13 @@ mod tests {
             changes,
             patch,
             forced,
+            rollout,
         } = &planned.action
         else {
             panic!("{planned:?}");
         };
         assert!(forced.is_empty());
+        assert!(rollout.starts_with("every pod is replaced"), "{rollout}");
         assert_eq!(changes.len(), 1);
         assert_eq!(
             changes[0].path.to_string(),
@@ -237,7 +285,10 @@ mod tests {
             migrated["spec"]["template"]["spec"]["runtimeClassName"],
             "gvisor"
         );
-        assert_eq!(plan_of(&migrated, false).action, Action::AlreadyDone);
+        assert_eq!(
+            plan_of(&migrated, false).action,
+            Action::AlreadyDone { blockers: vec![] }
+        );
     }
 
     #[test]
@@ -288,6 +339,56 @@ mod tests {
             panic!();
         };
         assert!(advice.contains("replicaset/web-1"), "{advice}");
+    }
+
+    #[test]
+    fn a_hardened_deployment_migrates_with_caveats() {
+        let object = deployment(json!({
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{"name": "c", "resources": limits(), "securityContext":
+                {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}));
+        let planned = plan_of(&object, false);
+        assert!(
+            matches!(&planned.action, Action::Migrate { forced, .. } if forced.is_empty()),
+            "{planned:?}"
+        );
+        let caveats: Vec<&str> = planned.caveats.iter().map(|f| f.id).collect();
+        assert_eq!(caveats, ["EP007", "EP011"]);
+    }
+
+    #[test]
+    fn already_done_still_shows_blockers_and_caveats() {
+        let object = deployment(json!({"runtimeClassName": "gvisor", "hostPID": true,
+            "securityContext": {"fsGroup": 1000},
+            "containers": [{"name": "c", "resources": limits()}]}));
+        let planned = plan_of(&object, false);
+        let Action::AlreadyDone { blockers } = &planned.action else {
+            panic!("{planned:?}");
+        };
+        assert_eq!(blockers[0].id, "EP004");
+        assert_eq!(planned.caveats[0].id, "EP013");
+    }
+
+    #[test]
+    fn each_kind_says_which_pods_are_replaced() {
+        let statefulset = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c", "resources": limits()}]}}}});
+        let Action::Migrate { rollout: pods, .. } = plan_of(&statefulset, false).action else {
+            panic!();
+        };
+        assert!(pods.contains("one at a time"), "{pods}");
+        assert!(rollout(WorkloadKind::Job).contains("only new runs"));
+        assert!(rollout(WorkloadKind::CronJob).contains("next scheduled run"));
+        assert!(rollout(WorkloadKind::DaemonSet).contains("rolling"));
+    }
+
+    #[test]
+    fn a_bare_pod_already_under_gvisor_is_done() {
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"runtimeClassName": "gvisor", "nodeSelector": {"cloud.google.com/gke-nodepool": "gvisor"},
+                     "containers": [{"name": "c", "resources": limits()}]}});
+        let planned = plan_of(&pod, false);
+        assert_eq!(planned.action, Action::AlreadyDone { blockers: vec![] });
     }
 
     #[test]

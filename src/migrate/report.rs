@@ -8,6 +8,7 @@ use super::apply::WriteStatus;
 use super::preflight::Preflight;
 use super::wait::WaitResult;
 use super::{Action, Planned};
+use crate::dry_run::Admission;
 use crate::exit;
 use crate::manifest::ManifestError;
 
@@ -52,6 +53,9 @@ pub struct WorkloadReport {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// What the cluster's admission said of the sandboxed pod (`--apply`, `--server-dry-run`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write: Option<WriteStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,6 +68,7 @@ impl WorkloadReport {
             planned,
             file: None,
             line: None,
+            admission: None,
             write: None,
             wait: None,
         }
@@ -83,6 +88,9 @@ pub struct Summary {
     pub skip: usize,
     pub already_done: usize,
     pub bare_pod: usize,
+    /// Workloads whose sandboxed pod the cluster's admission refuses (skipped by
+    /// `--apply` unless `--force`).
+    pub refused: usize,
     /// `--apply`: objects written and kept.
     pub migrated: usize,
     /// `--apply`: objects written, then put back from the backup.
@@ -107,7 +115,7 @@ impl Report {
     }
 
     /// Counts, and the exit code: 2 for bad input; 1 when anything was skipped, is a bare
-    /// Pod, failed, was restored, timed out, or the cluster cannot take sandboxed pods; 0
+    /// Pod, would be refused by the cluster's admission, failed, was restored, timed out, or the cluster cannot take sandboxed pods; 0
     /// when every workload is (or would be) migrated or already was.
     pub fn finish(&mut self) {
         let mut s = Summary::default();
@@ -115,8 +123,11 @@ impl Report {
             match &w.planned.action {
                 Action::Migrate { .. } => s.migrate += 1,
                 Action::Skip { .. } => s.skip += 1,
-                Action::AlreadyDone => s.already_done += 1,
+                Action::AlreadyDone { .. } => s.already_done += 1,
                 Action::BarePod { .. } => s.bare_pod += 1,
+            }
+            if w.admission.as_ref().is_some_and(Admission::is_refused) {
+                s.refused += 1;
             }
             match &w.write {
                 Some(WriteStatus::Migrated { .. }) => s.migrated += 1,
@@ -141,7 +152,7 @@ impl Report {
         let unready = self.preflight.as_ref().is_some_and(|p| !p.ready);
         self.exit_code = if !self.errors.is_empty() {
             exit::USAGE
-        } else if s.skip + s.bare_pod + s.failed + s.restored > 0
+        } else if s.skip + s.bare_pod + s.refused + s.failed + s.restored > 0
             || self.stopped.is_some()
             || waited_badly
             || unready

@@ -9,7 +9,10 @@ use k8s_openapi::api::admissionregistration::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::cel::{self, NOT_BEING_DELETED, RUNTIME_CLASS_GVISOR, RUNTIME_CLASS_MESSAGE, STRICT};
+use super::cel::{
+    self, NOT_BEING_DELETED, POD_TEMPLATE_CHANGED, RUNTIME_CLASS_GVISOR, RUNTIME_CLASS_MESSAGE,
+    STRICT,
+};
 use crate::selector::LabelSelector;
 
 /// The one name both objects carry, so `--apply` updates them and check finds them.
@@ -89,10 +92,16 @@ fn policy(strict: bool) -> ValidatingAdmissionPolicy {
                 resource_rules: Some(resource_rules()),
                 ..MatchResources::default()
             }),
-            match_conditions: Some(vec![MatchCondition {
-                name: "not-being-deleted".to_string(),
-                expression: NOT_BEING_DELETED.to_string(),
-            }]),
+            match_conditions: Some(vec![
+                MatchCondition {
+                    name: "not-being-deleted".to_string(),
+                    expression: NOT_BEING_DELETED.to_string(),
+                },
+                MatchCondition {
+                    name: "pod-template-changed".to_string(),
+                    expression: POD_TEMPLATE_CHANGED.to_string(),
+                },
+            ]),
             variables: Some(
                 cel::VARIABLES
                     .iter()
@@ -120,7 +129,8 @@ fn validation(expression: &str, message: &str) -> Validation {
 
 /// Pods on CREATE only: a pod's runtimeClassName cannot change, and refusing updates would
 /// stop label or finalizer changes on pods that predate the policy. Workloads on CREATE
-/// and UPDATE: editing a template is how an unsandboxed pod would come back.
+/// and UPDATE: editing a template is how an unsandboxed pod would come back (the
+/// `pod-template-changed` match condition leaves every other UPDATE alone).
 fn resource_rules() -> Vec<NamedRuleWithOperations> {
     let rule = |group: &str, resources: &[&str], operations: &[&str]| NamedRuleWithOperations {
         api_groups: Some(vec![group.to_string()]),

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use super::{Palette, Tone};
+use super::{Palette, Tone, admission};
+use crate::dry_run::Admission;
 use crate::explain::{Effect, ObjectReport, Report, Verdict};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -18,9 +19,9 @@ pub struct TableOptions {
 
 fn paint_effect(palette: Palette, effect: Effect, padded: &str) -> String {
     let tone = match effect {
-        Effect::Blocks | Effect::Unsupported => Tone::Bad,
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => Tone::Caution,
-        Effect::Unavailable => Tone::Note,
+        Effect::Blocks => Tone::Bad,
+        Effect::Uncertain | Effect::VersionDependent | Effect::Caution => Tone::Caution,
+        Effect::NotEnforced | Effect::Unavailable => Tone::Note,
     };
     palette.tone(tone, padded)
 }
@@ -48,7 +49,7 @@ fn title(object: &ObjectReport) -> String {
     title
 }
 
-/// Counts per effect in the order of severity: `1 blocks, 2 unsupported`.
+/// Counts per effect in the order of severity: `1 blocks, 2 not-enforced`.
 fn effect_counts(object: &ObjectReport) -> String {
     let mut counts: Vec<(Effect, usize)> = Vec::new();
     for finding in &object.findings {
@@ -117,6 +118,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
         );
         let _ = writeln!(out, "{:detail_indent$}fix: {}", "", f.fix);
     }
+    if let Some(answer) = &object.admission {
+        for line in admission::lines(answer, options.palette) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     let counts = effect_counts(object);
     let _ = write!(
         out,
@@ -129,8 +135,11 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
     let _ = writeln!(out);
 }
 
-/// One line per object: where it is, its verdict, and the IDs of its findings.
+/// One line per object: where it is, its verdict, and the IDs of its findings. The last
+/// column is the file for `-f`, or the admission answer for `--server-dry-run` (live
+/// objects have no file), whose refusals and limits are spelled out under the table.
 fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
+    let dry_run = report.objects.iter().any(|o| o.admission.is_some());
     let rows: Vec<[String; 6]> = report
         .objects
         .iter()
@@ -147,13 +156,16 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
                 } else {
                     ids.join(",")
                 },
-                o.source
-                    .as_ref()
-                    .map_or_else(|| "-".into(), |s| format!("{}:{}", s.file, s.line)),
+                match (&o.admission, &o.source) {
+                    (Some(answer), _) => admission::word(answer).to_string(),
+                    (None, Some(s)) => format!("{}:{}", s.file, s.line),
+                    (None, None) => "-".into(),
+                },
             ]
         })
         .collect();
-    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", "SOURCE"];
+    let last = if dry_run { "ADMISSION" } else { "SOURCE" };
+    let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", last];
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()
@@ -186,6 +198,19 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
         let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
     }
     if !rows.is_empty() {
+        out.push('\n');
+    }
+    let unsettled = report.objects.iter().filter_map(|o| {
+        o.admission
+            .as_ref()
+            .filter(|a| !matches!(a, Admission::Admitted { .. }))
+            .map(|a| (o, a))
+    });
+    for (object, answer) in unsettled {
+        let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
+        for line in admission::lines(answer, options.palette) {
+            let _ = writeln!(out, "  {line}");
+        }
         out.push('\n');
     }
 }
@@ -290,11 +315,11 @@ mod tests {
         assert!(text.contains("ID     EFFECT"), "{text}");
         assert!(
             text.contains(
-                "EP005  unsupported            6  spec.containers[0].securityContext.privileged"
+                "EP005  blocks                 6  spec.containers[0].securityContext.privileged"
             ),
             "{text}"
         );
-        assert!(text.contains("VERDICT: blocked (1 unsupported)"), "{text}");
+        assert!(text.contains("VERDICT: blocked (1 blocks)"), "{text}");
         assert_eq!(text.matches("EP090").count(), 1, "universal caveats once");
         assert!(
             text.ends_with(

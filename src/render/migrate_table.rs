@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::{Columns, Palette};
+use super::{Columns, Palette, admission};
 use crate::check::Status;
+use crate::dry_run::Admission;
 use crate::migrate::apply::WriteStatus;
 use crate::migrate::report::{Mode, Report};
 use crate::migrate::wait::WaitResult;
@@ -75,13 +76,16 @@ fn workload_table(report: &Report, palette: Palette) -> String {
     let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 3);
     let mut out = String::new();
     for (i, row) in columns.rows().iter().enumerate() {
-        let status = match report
-            .workloads
-            .get(i.wrapping_sub(1))
-            .map(|w| &w.planned.action)
-        {
+        let workload = report.workloads.get(i.wrapping_sub(1));
+        let refused = workload
+            .and_then(|w| w.admission.as_ref())
+            .is_some_and(Admission::is_refused);
+        let status = match workload.map(|w| &w.planned.action) {
+            // The cluster's admission refuses its pods: skipped, or forced past the refusal.
+            Some(Action::Migrate { .. }) if refused => Status::Fail,
             Some(Action::Migrate { forced, .. }) if !forced.is_empty() => Status::Warn,
-            Some(Action::Migrate { .. } | Action::AlreadyDone) => Status::Pass,
+            Some(Action::AlreadyDone { blockers }) if !blockers.is_empty() => Status::Fail,
+            Some(Action::Migrate { .. } | Action::AlreadyDone { .. }) => Status::Pass,
             Some(Action::Skip { .. } | Action::BarePod { .. }) => Status::Fail,
             None => Status::Info,
         };
@@ -100,13 +104,17 @@ fn workload_table(report: &Report, palette: Palette) -> String {
         let mut detail = |text: String| out.push_str(&format!("{indent}{text}\n"));
         match &w.planned.action {
             Action::Migrate {
-                changes, forced, ..
+                changes,
+                forced,
+                rollout,
+                ..
             } => {
                 for change in changes {
                     for line in diff_lines(change) {
                         detail(line);
                     }
                 }
+                detail(format!("pods: {rollout}"));
                 for f in forced {
                     detail(palette.status(
                         Status::Warn,
@@ -120,8 +128,8 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                     ));
                 }
             }
-            Action::Skip { reasons } => {
-                for f in reasons {
+            Action::Skip { reasons: blockers } | Action::AlreadyDone { blockers } => {
+                for f in blockers {
                     detail(format!(
                         "{} {}: {} ({})",
                         f.id,
@@ -133,7 +141,11 @@ fn workload_table(report: &Report, palette: Palette) -> String {
                 }
             }
             Action::BarePod { advice } => detail(advice.clone()),
-            Action::AlreadyDone => {}
+        }
+        if let Some(answer) = &w.admission {
+            for line in admission::lines(answer, palette) {
+                detail(line);
+            }
         }
         for f in &w.planned.caveats {
             detail(palette.dim(&format!(
@@ -178,6 +190,7 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
         Some(WriteStatus::Restored) => "written, then restored from the backup".into(),
         Some(WriteStatus::RestoreFailed { reason }) => format!("NOT restored: {reason}"),
         Some(WriteStatus::NotWritten) => "not written".into(),
+        Some(WriteStatus::Refused { reason }) => format!("skipped, not written: {reason}"),
     };
     let waited = match wait {
         None => String::new(),
@@ -193,10 +206,13 @@ fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
 
 fn summary(report: &Report) -> String {
     let s = &report.summary;
-    let counts = format!(
+    let mut counts = format!(
         "{} to migrate, {} skipped, {} already done, {} bare pod(s)",
         s.migrate, s.skip, s.already_done, s.bare_pod
     );
+    if s.refused > 0 {
+        counts.push_str(&format!(", {} refused by admission", s.refused));
+    }
     let tail = match report.mode {
         Mode::Plan => "nothing was changed (--apply makes the changes)".to_string(),
         Mode::Apply => {
@@ -222,4 +238,49 @@ fn summary(report: &Report) -> String {
         }
     };
     format!("{counts}; {tail}; exit {}", report.exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::explain::Context;
+    use crate::migrate::plan;
+    use crate::migrate::report::WorkloadReport;
+
+    fn plan_table(object: serde_json::Value) -> String {
+        let planned = plan(&object, None, &Context::offline(), false)
+            .unwrap()
+            .unwrap();
+        let mut report = Report::new(Mode::Plan);
+        report.workloads.push(WorkloadReport::new(planned));
+        report.finish();
+        render(&report, Palette::PLAIN)
+    }
+
+    #[test]
+    fn already_done_still_shows_its_blockers_and_caveats() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "agent"},
+            "spec": {"template": {"spec": {"runtimeClassName": "gvisor", "hostPID": true,
+                "securityContext": {"fsGroup": 1000}, "containers": [{"name": "c"}]}}}}));
+        assert!(text.contains("already done   deployment/agent"), "{text}");
+        assert!(
+            text.contains("EP004 blocks: the pod uses the host's process namespace"),
+            "{text}"
+        );
+        assert!(text.contains("caveat EP013 uncertain"), "{text}");
+    }
+
+    #[test]
+    fn a_migration_says_which_pods_are_replaced() {
+        let text = plan_table(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "db"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}));
+        assert!(
+            text.contains("pods: every pod is replaced, one at a time"),
+            "{text}"
+        );
+    }
 }

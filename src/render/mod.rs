@@ -1,6 +1,7 @@
 //! Turning results into text: tables for people, JSON/YAML/SARIF for machines. Nothing
 //! here decides anything; it only lays out what the core returned.
 
+mod admission;
 pub mod check_table;
 mod columns;
 pub mod data;

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::dry_run::Admission;
 use crate::explain::{Effect, ObjectReport, Report, rules};
 
 const SARIF_SCHEMA: &str =
@@ -12,12 +13,37 @@ const SARIF_SCHEMA: &str =
 const INFORMATION_URI: &str = "https://github.com/kubectl-sandbox/kubectl-sandbox";
 /// The pseudo-rule for input that could not be read: SARIF results need a rule.
 const MANIFEST_ERROR_RULE: &str = "EP000";
+/// The pseudo-rules of `--server-dry-run`, after the rules in the table: the cluster's
+/// admission refused the sandboxed pod, could not say, or admitted it with a warning.
+const ADMISSION_RULES: [(&str, &str, &str, &str); 3] = [
+    (
+        "AD001",
+        "admission-refused",
+        "error",
+        "The cluster's admission refuses the sandboxed pod (server-side dry run)",
+    ),
+    (
+        "AD002",
+        "admission-not-known",
+        "warning",
+        "The server-side dry run of the sandboxed pod could not tell (forbidden, quota, a webhook without dry run, no answer)",
+    ),
+    (
+        "AD003",
+        "admission-warning",
+        "note",
+        "The cluster's admission admits the sandboxed pod with a warning",
+    ),
+];
 
+/// Only what stops the pod is an error. What needs the user's check (an uncertain or
+/// version-dependent feature, a behaviour change) is a warning; a control gVisor replaces
+/// and a signal that is unavailable are notes: nothing to change in the manifest.
 fn level(effect: Effect) -> &'static str {
     match effect {
-        Effect::Blocks | Effect::Unsupported => "error",
-        Effect::VersionDependent | Effect::NotEnforced | Effect::Caution => "warning",
-        Effect::Unavailable => "note",
+        Effect::Blocks => "error",
+        Effect::Uncertain | Effect::VersionDependent | Effect::Caution => "warning",
+        Effect::NotEnforced | Effect::Unavailable => "note",
     }
 }
 
@@ -64,7 +90,44 @@ fn rule_table() -> Vec<Value> {
             "fullDescription": { "text": rule.fact },
         })
     }));
+    table.extend(ADMISSION_RULES.iter().map(|(id, name, level, text)| {
+        json!({
+            "id": id,
+            "name": name,
+            "shortDescription": { "text": text },
+            "defaultConfiguration": { "level": level }
+        })
+    }));
     table
+}
+
+/// One result per refusal, limit or warning of the object's server-side dry run.
+fn admission_results(object: &ObjectReport, name: &str) -> Vec<Value> {
+    let Some(admission) = &object.admission else {
+        return Vec::new();
+    };
+    let texts: Vec<(usize, String)> = match admission {
+        Admission::Refused { .. } => vec![(0, admission.summary())],
+        Admission::NotKnown { hint, .. } => vec![(1, format!("{}; {hint}", admission.summary()))],
+        Admission::Admitted { warnings, .. } => warnings
+            .iter()
+            .map(|w| (2, format!("admitted, with the warning: {w}")))
+            .collect(),
+    };
+    texts
+        .into_iter()
+        .map(|(i, text)| {
+            let (id, _, level, _) = ADMISSION_RULES[i];
+            json!({
+                "ruleId": id,
+                "ruleIndex": 1 + rules::ALL.len() + i,
+                "level": level,
+                "message": { "text": format!("{name}: {text}") },
+                "locations": [{ "logicalLocations": [{ "fullyQualifiedName": name, "kind": "object" }] }],
+                "properties": { "admission": admission, "verdict": object.verdict }
+            })
+        })
+        .collect()
 }
 
 fn rule_index(id: &str) -> usize {
@@ -115,6 +178,7 @@ pub fn render(report: &Report) -> Value {
                 "properties": { "effect": f.effect, "path": f.path, "verdict": object.verdict }
             }));
         }
+        results.extend(admission_results(object, &name));
     }
     json!({
         "$schema": SARIF_SCHEMA,
@@ -182,6 +246,41 @@ mod tests {
             result["message"]["text"],
             "cronjob/gone: not found in namespace batch"
         );
+    }
+
+    #[test]
+    fn a_refused_admission_is_an_error_result_with_the_servers_words() {
+        let objects = parse_objects(
+            "-",
+            "kind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, resources: {limits: {cpu: 1, memory: 1Gi}}}]\n",
+        )
+        .unwrap();
+        let mut report =
+            Report::from_manifests(&objects, Vec::new(), None, None, &Context::offline());
+        let message = "pods is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostPID=true)";
+        crate::dry_run::judge(
+            &mut report.objects[0],
+            Admission::from_refusal(message, "shop"),
+        );
+        let sarif = render(&report);
+        let run = &sarif["runs"][0];
+        let refused = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "AD001")
+            .expect("a result for the refusal");
+        assert_eq!(refused["level"], "error");
+        assert!(
+            refused["message"]["text"]
+                .as_str()
+                .unwrap()
+                .ends_with(message),
+            "{refused}"
+        );
+        assert_eq!(refused["properties"]["verdict"], "blocked");
+        let index = refused["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "AD001");
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     section: Section::Gke,
     fact: "Autopilot clusters have no node pools to configure: GKE Sandbox is ready to use \
            from GKE 1.27.4-gke.800 (RuntimeClass gvisor is built in). Never recommend \
-           creating node pools on Autopilot (gke-sandbox.md, Node pools)",
+           creating node pools on Autopilot (docs/gke-sandbox.md#autopilot)",
     evaluate,
 };
 

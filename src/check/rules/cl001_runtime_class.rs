@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     section: Section::Cluster,
     fact: "RuntimeClass gvisor (node.k8s.io/v1), handler gvisor, made by GKE when a sandbox \
            pool exists (built in on Autopilot); runsc is the handler of self-managed gVisor, \
-           not GKE (gke-sandbox.md, In the cluster)",
+           not GKE (docs/gke-sandbox.md#runtimeclass)",
     evaluate,
 };
 
@@ -33,20 +33,9 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
             Outcome::pass(subject, "exists with handler gvisor, as GKE makes it")
                 .evidence(format!("RuntimeClass {}: handler {}", rc.name, rc.handler))
         }
-        Some(rc) => Outcome::warn(
-            subject,
-            format!(
-                "handler is {}, not gvisor: {}",
-                rc.handler,
-                if rc.handler == SELF_MANAGED_HANDLER {
-                    "this is self-managed gVisor, not GKE Sandbox"
-                } else {
-                    "pods asking for gvisor will not get GKE Sandbox"
-                }
-            ),
-        )
-        .evidence(format!("RuntimeClass {}: handler {}", rc.name, rc.handler))
-        .fix("GKE manages RuntimeClass gvisor: delete the hand-made one and let a sandbox node pool recreate it"),
+        Some(rc) => wrong_handler(context, subject, &rc.handler)
+            .evidence(format!("RuntimeClass {}: handler {}", rc.name, rc.handler))
+            .fix("GKE manages RuntimeClass gvisor: delete the hand-made one and let a sandbox node pool recreate it"),
         None => missing(context, subject),
     };
     let mut outcome = outcome;
@@ -54,6 +43,37 @@ fn evaluate(context: &Context) -> Vec<Outcome> {
         outcome.evidence.extend(self_managed);
     }
     vec![outcome]
+}
+
+/// A `gvisor` RuntimeClass with another handler. GKE's sandbox nodes configure containerd
+/// with the handler `gvisor` only and a RuntimeClass's handler is immutable, so on a
+/// cluster with a GKE sandbox pool every pod asking for it fails to start: a FAIL. Without
+/// one (self-managed gVisor, or nothing known about GKE) it may be deliberate: a WARN.
+fn wrong_handler(context: &Context, subject: String, handler: &str) -> Outcome {
+    let has_sandbox_pool = context
+        .snapshot
+        .gke
+        .known()
+        .is_some_and(|cluster| cluster.sandbox_pools().next().is_some());
+    if has_sandbox_pool {
+        return Outcome::fail(
+            subject,
+            format!(
+                "handler is {handler}, not gvisor: GKE's sandbox nodes run only the gvisor handler, so every pod asking for RuntimeClass gvisor fails to start"
+            ),
+        );
+    }
+    Outcome::warn(
+        subject,
+        format!(
+            "handler is {handler}, not gvisor: {}",
+            if handler == SELF_MANAGED_HANDLER {
+                "this is self-managed gVisor, not GKE Sandbox"
+            } else {
+                "pods asking for gvisor will not get GKE Sandbox"
+            }
+        ),
+    )
 }
 
 fn missing(context: &Context, subject: String) -> Outcome {
@@ -89,9 +109,27 @@ mod tests {
     }
 
     #[test]
-    fn warns_that_runsc_is_self_managed() {
-        let out = with_classes(vec![runtime_class("gvisor", "runsc")]);
+    fn another_handler_fails_on_a_cluster_with_a_gke_sandbox_pool() {
+        for handler in ["runsc", "kata"] {
+            let out = with_classes(vec![runtime_class("gvisor", handler)]);
+            assert_eq!(statuses(&out), [Status::Fail], "{handler}");
+            assert!(
+                out[0].message.contains("fails to start"),
+                "{}",
+                out[0].message
+            );
+        }
+    }
+
+    #[test]
+    fn warns_that_runsc_is_self_managed_without_a_gke_sandbox_pool() {
+        let mut s = snapshot();
+        s.runtime_classes = Part::Known(vec![runtime_class("gvisor", "runsc")]);
+        gke_mut(&mut s).node_pools.truncate(1);
+        let out = run(&RULE, &s);
         assert_eq!(statuses(&out), [Status::Warn]);
+        s.gke = Part::Unknown(gap());
+        assert_eq!(statuses(&run(&RULE, &s)), [Status::Warn], "GKE unknown");
         assert!(
             out[0].message.contains("self-managed gVisor"),
             "{}",

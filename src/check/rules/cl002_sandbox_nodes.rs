@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
     section: Section::Cluster,
     fact: "Sandbox nodes carry the label sandbox.gke.io/runtime=gvisor and the taint \
            sandbox.gke.io/runtime=gvisor:NoSchedule; with no sandbox nodes, sandboxed pods \
-           stay Pending (gke-sandbox.md, In the cluster)",
+           stay Pending (docs/gke-sandbox.md#sandbox-nodes)",
     evaluate,
 };
 

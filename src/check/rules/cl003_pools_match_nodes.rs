@@ -8,8 +8,8 @@ pub const RULE: Rule = Rule {
     name: "pools-match-nodes",
     section: Section::Cluster,
     fact: "Sandbox nodes carry sandbox.gke.io/runtime=gvisor; their pool is the label \
-           cloud.google.com/gke-nodepool (gke-sandbox.md, In the cluster); sandbox is a \
-           node-pool setting (gke-sandbox.md, Node pools)",
+           cloud.google.com/gke-nodepool (docs/gke-sandbox.md#sandbox-nodes); sandbox is a \
+           node-pool setting (docs/gke-sandbox.md#node-pools)",
     evaluate,
 };
 

@@ -8,8 +8,7 @@ pub const RULE: Rule = Rule {
     name: "pending-sandboxed-pods",
     section: Section::Cluster,
     fact: "No sandbox nodes: pods stay Pending (FailedScheduling); RuntimeClass scheduling \
-           adds nodeSelector sandbox.gke.io/runtime: gvisor at admission (gke-sandbox.md, In \
-           the cluster)",
+           adds nodeSelector sandbox.gke.io/runtime: gvisor at admission (docs/gke-sandbox.md#runtimeclass-scheduling)",
     evaluate,
 };
 

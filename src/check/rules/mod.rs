@@ -40,7 +40,7 @@ pub const ALL: &[Rule] = &[
 ];
 
 /// The GKE cluster when it is known and Standard: node-pool rules apply only then
-/// (Autopilot has no node pools to configure: gke-sandbox.md, Node pools).
+/// (Autopilot has no node pools to configure: docs/gke-sandbox.md#autopilot).
 fn standard_cluster<'a>(context: &Context<'a>) -> Option<&'a GkeCluster> {
     context.snapshot.gke.known().filter(|c| !c.autopilot)
 }

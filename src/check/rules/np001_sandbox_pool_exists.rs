@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     section: Section::Gke,
     fact: "Sandbox is a node-pool setting: nodePools[].config.sandboxConfig.type == GVISOR \
            (deprecated: sandboxType == gvisor); CIS GKE 5.10.3 \"Consider GKE Sandbox for \
-           running untrusted workloads\" (gke-sandbox.md, Node pools)",
+           running untrusted workloads\" (docs/gke-sandbox.md#node-pools)",
     evaluate,
 };
 

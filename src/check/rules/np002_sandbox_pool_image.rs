@@ -7,7 +7,7 @@ pub const RULE: Rule = Rule {
     name: "sandbox-pool-image",
     section: Section::Gke,
     fact: "A sandbox pool needs the image COS_CONTAINERD (config.imageType, case-insensitive) \
-           (gke-sandbox.md, Node pools)",
+           (docs/gke-sandbox.md#node-image)",
     evaluate,
 };
 

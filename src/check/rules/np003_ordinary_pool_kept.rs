@@ -8,7 +8,7 @@ pub const RULE: Rule = Rule {
     section: Section::Gke,
     fact: "A cluster with sandbox needs at least two pools, and at least one pool without \
            sandbox that keeps at least one node, even when every workload is sandboxed \
-           (gke-sandbox.md, Node pools)",
+           (docs/gke-sandbox.md#node-pools)",
     evaluate,
 };
 

@@ -7,7 +7,7 @@ pub const RULE: Rule = Rule {
     name: "default-pool-not-sandbox",
     section: Section::Gke,
     fact: "The default pool (the first pool made with the cluster) cannot use GKE Sandbox \
-           (gke-sandbox.md, Node pools); GKE names it default-pool",
+           (docs/gke-sandbox.md#node-pools); GKE names it default-pool",
     evaluate,
 };
 

@@ -7,7 +7,7 @@ pub const RULE: Rule = Rule {
     id: "NP005",
     name: "sandbox-pool-version",
     section: Section::Gke,
-    fact: "Minimum node version 1.12.6-gke.8 (gke-sandbox.md, Node pools)",
+    fact: "Minimum node version 1.12.6-gke.8 (docs/gke-sandbox.md#node-version)",
     evaluate,
 };
 

@@ -8,7 +8,7 @@ pub const RULE: Rule = Rule {
     section: Section::Gke,
     fact: "Enabling Cloud Logging and Cloud Monitoring is recommended so gVisor messages are \
            logged (loggingService/loggingConfig, monitoringService/monitoringConfig) \
-           (gke-sandbox.md, Node pools)",
+           (docs/gke-sandbox.md#logging-and-monitoring)",
     evaluate,
 };
 

@@ -12,8 +12,7 @@ pub const RULE: Rule = Rule {
     id: "PL001",
     name: "admission-policy-requires-gvisor",
     section: Section::Workloads,
-    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (gke-sandbox.md, In the \
-           cluster); a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes \
+    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (docs/gke-sandbox.md#runtimeclass); a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes \
            1.30+) bound with validationActions Deny refuses pods whose expressions fail",
     evaluate,
 };

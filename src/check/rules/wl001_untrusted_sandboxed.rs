@@ -7,8 +7,7 @@ pub const RULE: Rule = Rule {
     id: "WL001",
     name: "untrusted-pods-sandboxed",
     section: Section::Workloads,
-    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (gke-sandbox.md, In the \
-           cluster); CIS GKE 5.10.3: consider GKE Sandbox for running untrusted workloads",
+    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (docs/gke-sandbox.md#runtimeclass); CIS GKE 5.10.3: consider GKE Sandbox for running untrusted workloads",
     evaluate,
 };
 

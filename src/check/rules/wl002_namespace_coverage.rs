@@ -9,9 +9,8 @@ pub const RULE: Rule = Rule {
     id: "WL002",
     name: "namespace-coverage",
     section: Section::Workloads,
-    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (gke-sandbox.md, In the \
-           cluster); peers check only the node-pool flag, never which workloads run \
-           sandboxed (gke-sandbox.md, How peers handle this)",
+    fact: "A pod runs sandboxed when spec.runtimeClassName: gvisor (docs/gke-sandbox.md#runtimeclass); peers check only the node-pool flag, never which workloads run \
+           sandboxed (docs/gke-sandbox.md#untrusted-workloads)",
     evaluate,
 };
 

@@ -3,20 +3,11 @@
 //! (no kubeconfig, no cluster, no permission, too slow) means no candidates: a completion
 //! that prints errors or hangs is worse than none.
 
-use std::fmt::Debug;
 use std::time::Duration;
 
-use k8s_openapi::NamespaceResourceScope;
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Namespace, Pod};
-use kube::api::{Api, ListParams};
-use kube::{Client, Resource};
-use serde::de::DeserializeOwned;
-
 use super::{Candidate, Scope};
-use crate::cli::kube_args::KubeArgs;
-use crate::k8s;
+use crate::explain::WorkloadKind;
+use crate::k8s::{self, ConnectOptions, Connection};
 
 /// How long one completion may wait for the API server, credentials included.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -48,14 +39,14 @@ pub fn contexts(scope: &Scope) -> Vec<Candidate> {
 }
 
 pub fn namespaces(scope: &Scope) -> Vec<Candidate> {
-    ask(scope, |client, _| async move {
-        names(Api::<Namespace>::all(client)).await
+    ask(scope, |connection, _| async move {
+        k8s::namespace_names(&connection, LIMIT).await
     })
 }
 
 pub fn pods(scope: &Scope) -> Vec<Candidate> {
-    ask(scope, |client, namespace| async move {
-        names(Api::<Pod>::namespaced(client, &namespace)).await
+    ask(scope, |connection, namespace| async move {
+        k8s::workload_names(&connection, WorkloadKind::Pod, &namespace, LIMIT).await
     })
 }
 
@@ -70,22 +61,16 @@ pub fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
             })
             .collect();
     };
+    // kubectl's type forms, without a group: `deployments.apps/` is not offered names.
+    let kind = (!typed.contains('.'))
+        .then(|| WorkloadKind::from_type_name(typed))
+        .flatten();
+    let Some(kind) = kind else {
+        return Vec::new();
+    };
     let typed = typed.to_owned();
-    ask(scope, |client, namespace| async move {
-        let names = match typed.to_ascii_lowercase().as_str() {
-            "deployment" | "deployments" | "deploy" => {
-                names_in::<Deployment>(client, &namespace).await
-            }
-            "statefulset" | "statefulsets" | "sts" => {
-                names_in::<StatefulSet>(client, &namespace).await
-            }
-            "daemonset" | "daemonsets" | "ds" => names_in::<DaemonSet>(client, &namespace).await,
-            "replicaset" | "replicasets" | "rs" => names_in::<ReplicaSet>(client, &namespace).await,
-            "job" | "jobs" => names_in::<Job>(client, &namespace).await,
-            "cronjob" | "cronjobs" | "cj" => names_in::<CronJob>(client, &namespace).await,
-            "pod" | "pods" | "po" => names_in::<Pod>(client, &namespace).await,
-            _ => Vec::new(),
-        };
+    ask(scope, |connection, namespace| async move {
+        let names = k8s::workload_names(&connection, kind, &namespace, LIMIT).await;
         names
             .into_iter()
             .map(|name| format!("{typed}/{name}"))
@@ -97,7 +82,7 @@ pub fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
 /// context's), all within [`TIMEOUT`] on a small runtime of its own.
 fn ask<F, Fut>(scope: &Scope, list: F) -> Vec<Candidate>
 where
-    F: FnOnce(Client, String) -> Fut,
+    F: FnOnce(Connection, String) -> Fut,
     Fut: Future<Output = Vec<String>>,
 {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
@@ -109,51 +94,20 @@ where
     // The timer must be made inside the runtime, hence the outer async block.
     let names = runtime.block_on(async {
         tokio::time::timeout(TIMEOUT, async {
-            let Some((client, default_namespace)) = connect(scope).await else {
+            let options = ConnectOptions {
+                kubeconfig: scope.kubeconfig.clone(),
+                context: scope.context.clone(),
+                request_timeout: TIMEOUT,
+            };
+            let Ok(connection) = k8s::connect(&options).await else {
                 return Vec::new();
             };
-            let namespace = scope.namespace.clone().unwrap_or(default_namespace);
-            list(client, namespace).await
+            let namespace = (scope.namespace.clone())
+                .unwrap_or_else(|| connection.default_namespace().to_string());
+            list(connection, namespace).await
         })
         .await
         .unwrap_or_default()
     });
     names.into_iter().map(Candidate::plain).collect()
-}
-
-async fn connect(scope: &Scope) -> Option<(Client, String)> {
-    let args = KubeArgs {
-        kubeconfig: scope.kubeconfig.clone(),
-        context: scope.context.clone(),
-        request_timeout: TIMEOUT,
-    };
-    let client = k8s::connect(&args).await.ok()?.client;
-    let namespace = client.default_namespace().to_string();
-    Some((client, namespace))
-}
-
-async fn names_in<K>(client: Client, namespace: &str) -> Vec<String>
-where
-    K: Resource<DynamicType = (), Scope = NamespaceResourceScope>
-        + Clone
-        + DeserializeOwned
-        + Debug,
-{
-    names(Api::<K>::namespaced(client, namespace)).await
-}
-
-/// One page of names, metadata only: the cheapest list the API server offers.
-async fn names<K>(api: Api<K>) -> Vec<String>
-where
-    K: Resource + Clone + DeserializeOwned + Debug,
-{
-    api.list_metadata(&ListParams::default().limit(LIMIT))
-        .await
-        .map(|list| {
-            list.items
-                .into_iter()
-                .filter_map(|item| item.metadata.name)
-                .collect()
-        })
-        .unwrap_or_default()
 }

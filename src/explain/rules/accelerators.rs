@@ -1,5 +1,8 @@
-//! Accelerators: TPUs are not supported under GKE Sandbox; GPUs are from a GKE version on,
-//! so the finding depends on what is known about the cluster's version.
+//! Accelerators: GPUs run under GKE Sandbox from a GKE version on (per GPU model since), and
+//! TPUs on the TPU models gVisor's TPU proxy supports. The finding depends on what is known:
+//! it `blocks` only when the nodes' version is known to be too old for GPUs; otherwise it
+//! says what to check (`version-dependent`) or that the version is fine (`caution`: the
+//! model still matters).
 
 use super::Rule;
 use crate::explain::{Context, Effect, FieldPath, Hit, Subject};
@@ -9,13 +12,14 @@ const GPU_RESOURCE: &str = "nvidia.com/gpu";
 const TPU_RESOURCE: &str = "google.com/tpu";
 const GPU_NODE_LABEL: &str = "cloud.google.com/gke-accelerator";
 const TPU_NODE_LABEL_PREFIX: &str = "cloud.google.com/gke-tpu-";
-/// GPUs under GKE Sandbox: preview from this version, per GPU model since (gke-sandbox.md).
+/// GPUs under GKE Sandbox: preview from this version, per GPU model since
+/// (docs/gke-sandbox.md#accelerators).
 const GPU_SANDBOX_SINCE: GkeVersion = GkeVersion::new(1, 29, 2, 1_108_000);
 
 pub const ACCELERATORS: Rule = Rule {
     id: "EP001",
     name: "accelerators",
-    fact: "accelerators (GPU, TPU) are not supported by GKE Sandbox in the CIS text; GPUs are supported in newer GKE (preview from 1.29.2-gke.1108000, per GPU model since), so GPU support is version-dependent (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "accelerators were refused under GKE Sandbox in the CIS text's era; GPUs are supported from GKE 1.29.2-gke.1108000 (per GPU model since) and TPUs on the models gVisor supports, so support depends on the version and the model (docs/gke-sandbox.md#accelerators)",
     evaluate: accelerators,
 };
 
@@ -73,10 +77,10 @@ fn accelerators(subject: &Subject, context: &Context) -> Vec<Hit> {
         .into_iter()
         .map(|(kind, path, what)| match kind {
             Accelerator::Tpu => Hit::new(
-                Effect::Unsupported,
+                Effect::VersionDependent,
                 path,
-                format!("{what}: TPUs are not supported under GKE Sandbox"),
-                "keep TPU workloads on ordinary nodes",
+                format!("{what}: TPUs under GKE Sandbox depend on the TPU model (gVisor supports some, on single-host shapes)"),
+                "check that the TPU model and shape are supported under GKE Sandbox before moving the workload",
             ),
             Accelerator::Gpu => gpu_hit(path, what, context.node_version()),
         })
@@ -106,7 +110,7 @@ fn gpu_hit(path: FieldPath, what: String, version: Option<GkeVersion>) -> Hit {
             ),
         ),
         Some(v) if v < GPU_SANDBOX_SINCE => Hit::new(
-            Effect::Unsupported,
+            Effect::Blocks,
             path,
             format!(
                 "{what}: the nodes run {v}, older than {GPU_SANDBOX_SINCE}, the first GKE version with GPUs under GKE Sandbox"
@@ -163,7 +167,7 @@ mod tests {
             ..Context::offline()
         };
         let hits = run_with(&ACCELERATORS, &pod(GPU_POD), &context);
-        assert!(hits.iter().all(|h| h.effect == Effect::Unsupported));
+        assert!(hits.iter().all(|h| h.effect == Effect::Blocks));
         assert!(hits[0].message.contains("1.28.9-gke.1000000"));
 
         let new = cluster("1.33.5-gke.1201000");
@@ -176,13 +180,13 @@ mod tests {
     }
 
     #[test]
-    fn tpu_is_unsupported() {
+    fn tpu_depends_on_the_model() {
         let tpu = pod(
             "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: cloud.google.com/gke-tpu-topology, operator: In, values: [2x2]}]}]}}}\n  containers: [{name: c, resources: {requests: {google.com/tpu: 4}}}]\n",
         );
         let hits = run(&ACCELERATORS, &tpu);
         assert_eq!(hits.len(), 2);
-        assert!(hits.iter().all(|h| h.effect == Effect::Unsupported));
+        assert!(hits.iter().all(|h| h.effect == Effect::VersionDependent));
         assert_eq!(
             hits[1].path.to_string(),
             r#"spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]"#

@@ -1,4 +1,7 @@
-//! FSGroup: the one unsupported feature GKE is known to reject at admission.
+//! FSGroup: GKE refused sandboxed pods that set it in 2021 ("FSGroup is not supported");
+//! gVisor itself honours the volume's setgid bit, and nothing public says whether current
+//! GKE still refuses. So the finding is `uncertain`, with the date, and points at the check
+//! that settles it: the cluster's own admission of the sandboxed pod.
 
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
@@ -6,7 +9,7 @@ use crate::explain::{Context, Effect, Hit, Subject};
 pub const FS_GROUP: Rule = Rule {
     id: "EP013",
     name: "fs-group",
-    fact: "FSGroup is not supported by GKE Sandbox and was seen rejected at admission on GKE with `FSGroup is not supported` (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "GKE refused sandboxed pods with fsGroup at admission in 2021 (\"FSGroup is not supported\"); no evidence either way for current GKE versions (docs/gke-sandbox.md#fsgroup)",
     evaluate: fs_group,
 };
 
@@ -20,10 +23,12 @@ fn fs_group(subject: &Subject, _: &Context) -> Vec<Hit> {
         return Vec::new();
     };
     vec![Hit::new(
-        Effect::Blocks,
+        Effect::Uncertain,
         subject.pod_security_field("fsGroup"),
-        format!("fsGroup: {group} is rejected at admission (\"FSGroup is not supported\")"),
-        "remove fsGroup; give the volume's files the right owner another way (an init step, or runAsUser/runAsGroup matching the files)",
+        format!(
+            "fsGroup: {group}: GKE refused such sandboxed pods in 2021 (\"FSGroup is not supported\"); whether current GKE versions still do is not known"
+        ),
+        "verify on your cluster with a server-side dry run of the sandboxed pod; keep fsGroup if the admission accepts it",
     )]
 }
 
@@ -33,13 +38,15 @@ mod tests {
     use crate::explain::rules::testing::{paths, pod, run};
 
     #[test]
-    fn fs_group_set_blocks() {
+    fn fs_group_set_is_uncertain_with_its_date() {
         let hits = run(
             &FS_GROUP,
             &pod("  securityContext: {fsGroup: 2000}\n  containers: [{name: c}]\n"),
         );
         assert_eq!(paths(&hits), ["spec.securityContext.fsGroup"]);
-        assert_eq!(hits[0].effect, Effect::Blocks);
+        assert_eq!(hits[0].effect, Effect::Uncertain);
+        assert!(hits[0].message.contains("2021"), "{}", hits[0].message);
+        assert!(hits[0].fix.contains("server-side dry run"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::explain::{Context, Effect, Hit, Subject};
 pub const NET_ADMIN: Rule = Rule {
     id: "EP030",
     name: "iptables-net-admin",
-    fact: "gVisor supports iptables only partly (no `nat` table): egress sidecars that program iptables fail (gke-sandbox.md, \"gVisor caveats worth a warning\")",
+    fact: "gVisor supports iptables only partly (no `nat` table): egress sidecars that program iptables fail (docs/gke-sandbox.md#iptables)",
     evaluate: net_admin,
 };
 
@@ -37,7 +37,7 @@ fn net_admin(subject: &Subject, _: &Context) -> Vec<Hit> {
 pub const IO_HEAVY: Rule = Rule {
     id: "EP031",
     name: "io-heavy",
-    fact: "I/O-heavy workloads (databases) pay the most gVisor overhead; running a database sandboxed is not recommended (gke-sandbox.md, \"gVisor caveats worth a warning\")",
+    fact: "I/O-heavy workloads (databases) pay the most gVisor overhead; running a database sandboxed is not recommended (docs/gke-sandbox.md#io-heavy-workloads)",
     evaluate: io_heavy,
 };
 

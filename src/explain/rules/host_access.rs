@@ -1,6 +1,6 @@
-//! Features that reach the host: hostPath volumes, host namespaces, privileged containers
-//! and raw block devices. GKE documents each as not supported under the sandbox; whether
-//! GKE rejects the pod or ignores the field is not known, so they are `unsupported`.
+//! Features that reach the host: hostPath volumes, host namespaces, privileged containers,
+//! raw block devices and bidirectional mount propagation. The sandbox has its own kernel and
+//! mount namespace, so a pod that needs the host's cannot work there: each `blocks`.
 
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
@@ -8,7 +8,7 @@ use crate::explain::{Context, Effect, Hit, Subject};
 pub const HOST_PATH: Rule = Rule {
     id: "EP003",
     name: "host-path",
-    fact: "hostPath storage is not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\", CIS text quoting the GKE docs)",
+    fact: "hostPath volumes are not supported under GKE Sandbox: the pod cannot use the host's files (docs/gke-sandbox.md#hostpath)",
     evaluate: host_path,
 };
 
@@ -22,10 +22,10 @@ fn host_path(subject: &Subject, _: &Context) -> Vec<Hit> {
         .filter(|(_, volume)| volume.host_path.is_some())
         .map(|(i, volume)| {
             Hit::new(
-                Effect::Unsupported,
+                Effect::Blocks,
                 subject.field("volumes").index(i).key("hostPath"),
                 format!("volume `{}` is a hostPath volume", volume.name),
-                "use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead of the host's files",
+                "use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead of the host's files, or keep the workload on ordinary nodes",
             )
         })
         .collect()
@@ -34,7 +34,7 @@ fn host_path(subject: &Subject, _: &Context) -> Vec<Hit> {
 pub const HOST_NAMESPACES: Rule = Rule {
     id: "EP004",
     name: "host-namespaces",
-    fact: "host namespaces (hostNetwork, hostPID, hostIPC) are not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "host namespaces (hostNetwork, hostPID, hostIPC) cannot be shared with a sandbox, which has its own kernel (docs/gke-sandbox.md#host-namespaces)",
     evaluate: host_namespaces,
 };
 
@@ -49,10 +49,10 @@ fn host_namespaces(subject: &Subject, _: &Context) -> Vec<Hit> {
     .filter(|(_, value, _)| *value == Some(true))
     .map(|(field, _, what)| {
         Hit::new(
-            Effect::Unsupported,
+            Effect::Blocks,
             subject.field(field),
             format!("the pod uses the host's {what} namespace"),
-            format!("remove `{field}: true`; a pod that needs the host's {what} namespace cannot be sandboxed"),
+            format!("a pod that needs the host's {what} namespace cannot be sandboxed: keep it on ordinary nodes, or set `{field}: false` if it does not need it"),
         )
     })
     .collect()
@@ -61,7 +61,7 @@ fn host_namespaces(subject: &Subject, _: &Context) -> Vec<Hit> {
 pub const PRIVILEGED: Rule = Rule {
     id: "EP005",
     name: "privileged",
-    fact: "privileged containers (securityContext.privileged: true) are not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "privileged containers are not supported under GKE Sandbox (docs/gke-sandbox.md#privileged)",
     evaluate: privileged,
 };
 
@@ -72,10 +72,10 @@ fn privileged(subject: &Subject, _: &Context) -> Vec<Hit> {
         .filter(|c| c.security_context.and_then(|s| s.privileged) == Some(true))
         .map(|c| {
             Hit::new(
-                Effect::Unsupported,
+                Effect::Blocks,
                 Subject::security_field(&c, "privileged"),
                 format!("container `{}` is privileged", c.name),
-                "drop `privileged: true`; grant only the capabilities the container needs",
+                "a privileged container cannot be sandboxed: keep it on ordinary nodes, or set `privileged: false` and add only the capabilities it needs",
             )
         })
         .collect()
@@ -84,7 +84,7 @@ fn privileged(subject: &Subject, _: &Context) -> Vec<Hit> {
 pub const VOLUME_DEVICES: Rule = Rule {
     id: "EP006",
     name: "volume-devices",
-    fact: "volume devices (containers[].volumeDevices) are not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "raw block devices (volumeDevices) are not available inside the sandbox (docs/gke-sandbox.md#volume-devices)",
     evaluate: volume_devices,
 };
 
@@ -95,13 +95,37 @@ fn volume_devices(subject: &Subject, _: &Context) -> Vec<Hit> {
         .filter(|c| !c.volume_devices.is_empty())
         .map(|c| {
             Hit::new(
-                Effect::Unsupported,
+                Effect::Blocks,
                 c.path.key("volumeDevices"),
                 format!("container `{}` uses a raw block device", c.name),
-                "mount the volume as a filesystem (volumeMounts, volumeMode: Filesystem) instead",
+                "mount the volume as a filesystem (volumeMounts, volumeMode: Filesystem) instead, or keep the workload on ordinary nodes",
             )
         })
         .collect()
+}
+
+pub const BIDIRECTIONAL_MOUNT_PROPAGATION: Rule = Rule {
+    id: "EP012",
+    name: "bidirectional-mount-propagation",
+    fact: "Bidirectional mount propagation needs the host's mount namespace, which a sandbox does not share (docs/gke-sandbox.md#bidirectional-mount-propagation)",
+    evaluate: bidirectional_mount_propagation,
+};
+
+fn bidirectional_mount_propagation(subject: &Subject, _: &Context) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for c in subject.containers() {
+        for (i, mount) in c.volume_mounts.iter().enumerate() {
+            if mount.mount_propagation.as_deref() == Some("Bidirectional") {
+                hits.push(Hit::new(
+                    Effect::Blocks,
+                    c.path.key("volumeMounts").index(i).key("mountPropagation"),
+                    format!("container `{}` mounts `{}` with Bidirectional propagation", c.name, mount.name),
+                    "use mountPropagation: None or HostToContainer, or keep the workload on ordinary nodes",
+                ));
+            }
+        }
+    }
+    hits
 }
 
 #[cfg(test)]
@@ -115,7 +139,7 @@ mod tests {
             "  volumes:\n    - name: proc\n      hostPath: {path: /proc}\n    - name: tmp\n      emptyDir: {}\n  containers: [{name: c}]\n",
         );
         assert_eq!(paths(&run(&HOST_PATH, &hit)), ["spec.volumes[0].hostPath"]);
-        assert_eq!(run(&HOST_PATH, &hit)[0].effect, Effect::Unsupported);
+        assert_eq!(run(&HOST_PATH, &hit)[0].effect, Effect::Blocks);
         let harmless = pod("  volumes: [{name: tmp, emptyDir: {}}]\n  containers: [{name: c}]\n");
         assert!(run(&HOST_PATH, &harmless).is_empty());
         assert!(run(&HOST_PATH, &pod("  containers: [{name: c}]\n")).is_empty());
@@ -186,5 +210,26 @@ mod tests {
             .is_empty()
         );
         assert!(run(&VOLUME_DEVICES, &pod("  containers: [{name: c}]\n")).is_empty());
+    }
+
+    #[test]
+    fn mount_propagation_bidirectional_only() {
+        let set = pod(
+            "  containers: [{name: c, volumeMounts: [{name: a, mountPath: /a, mountPropagation: HostToContainer}, {name: b, mountPath: /b, mountPropagation: Bidirectional}]}]\n",
+        );
+        let hits = run(&BIDIRECTIONAL_MOUNT_PROPAGATION, &set);
+        assert_eq!(
+            paths(&hits),
+            ["spec.containers[0].volumeMounts[1].mountPropagation"]
+        );
+        assert_eq!(hits[0].effect, Effect::Blocks);
+        assert!(run(&BIDIRECTIONAL_MOUNT_PROPAGATION, &pod("  containers: [{name: c, volumeMounts: [{name: a, mountPath: /a, mountPropagation: None}]}]\n")).is_empty());
+        assert!(
+            run(
+                &BIDIRECTIONAL_MOUNT_PROPAGATION,
+                &pod("  containers: [{name: c, volumeMounts: [{name: a, mountPath: /a}]}]\n")
+            )
+            .is_empty()
+        );
     }
 }

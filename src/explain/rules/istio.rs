@@ -1,4 +1,5 @@
-//! Istio sidecars: not supported under GKE Sandbox. Seen in a pod as the `istio-proxy`
+//! Istio sidecars: an injected sidecar blocks the pod under GKE Sandbox (GKE docs; the
+//! sidecar's iptables set-up needs what the sandbox lacks). Seen in a pod as the `istio-proxy`
 //! container or the `sidecar.istio.io/status` annotation the injector leaves; before
 //! injection, only the namespace's labels say it will happen, and only a live cluster
 //! knows them.
@@ -14,7 +15,7 @@ const INJECT_LABEL: &str = "sidecar.istio.io/inject";
 pub const ISTIO: Rule = Rule {
     id: "EP002",
     name: "istio",
-    fact: "Istio is not supported by GKE Sandbox; it shows as container `istio-proxy`, annotation `sidecar.istio.io/status`, or namespace label `istio-injection=enabled` / `istio.io/rev` (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "an injected Istio sidecar (container istio-proxy, annotation sidecar.istio.io/status, namespace label istio-injection=enabled or istio.io/rev) is not supported under GKE Sandbox (docs/gke-sandbox.md#istio-sidecar)",
     evaluate: istio,
 };
 
@@ -28,7 +29,7 @@ fn istio(subject: &Subject, context: &Context) -> Vec<Hit> {
         .filter(|c| c.name == PROXY_CONTAINER)
         .map(|c| {
             Hit::new(
-                Effect::Unsupported,
+                Effect::Blocks,
                 c.path.key("name"),
                 format!("container `{PROXY_CONTAINER}` is an Istio sidecar"),
                 FIX,
@@ -40,7 +41,7 @@ fn istio(subject: &Subject, context: &Context) -> Vec<Hit> {
     }
     if subject.annotations.contains_key(STATUS_ANNOTATION) {
         return vec![Hit::new(
-            Effect::Unsupported,
+            Effect::Blocks,
             subject
                 .metadata_path
                 .key("annotations")
@@ -71,7 +72,7 @@ fn istio(subject: &Subject, context: &Context) -> Vec<Hit> {
     };
     match injection {
         Some(label) if !opted_out => vec![Hit::new(
-            Effect::Unsupported,
+            Effect::Blocks,
             FieldPath::of(&["metadata", "namespace"]),
             format!("namespace `{namespace}` has the label {label}: Istio will inject its sidecar"),
             FIX,

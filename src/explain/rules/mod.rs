@@ -1,18 +1,23 @@
 //! The explain-pod rules, in report order. Each is one [`Rule`] value in a small file
-//! with its ID, the fact it rests on (shared/gke-sandbox.md), its evaluation and its tests.
+//! with its ID, the fact it rests on (a section of docs/gke-sandbox.md), its evaluation
+//! and its tests.
 
 mod accelerators;
-mod container_security;
 mod fs_group;
 mod gvisor_caveats;
 mod host_access;
 mod istio;
+mod no_new_privileges;
 mod pid_namespace;
+mod proc_mount;
 mod resource_limits;
 mod scheduling;
+mod seccomp;
 mod security_modules;
+mod sysctls;
 #[cfg(test)]
 pub(crate) mod testing;
+mod windows;
 
 use super::{Context, Hit, Subject};
 
@@ -22,7 +27,7 @@ pub struct Rule {
     pub id: &'static str,
     /// Short kebab-case name.
     pub name: &'static str,
-    /// The fact the rule rests on and where it is written down.
+    /// The fact the rule rests on and the section of docs/gke-sandbox.md that records it.
     pub fact: &'static str,
     pub evaluate: fn(&Subject, &Context) -> Vec<Hit>,
 }
@@ -36,13 +41,14 @@ pub const ALL: &[Rule] = &[
     host_access::HOST_NAMESPACES,
     host_access::PRIVILEGED,
     host_access::VOLUME_DEVICES,
-    security_modules::SECCOMP,
+    host_access::BIDIRECTIONAL_MOUNT_PROPAGATION,
+    windows::WINDOWS_PODS,
+    seccomp::SECCOMP,
     security_modules::APPARMOR,
     security_modules::SELINUX,
-    container_security::SYSCTLS,
-    container_security::NO_NEW_PRIVILEGES,
-    container_security::BIDIRECTIONAL_MOUNT_PROPAGATION,
-    container_security::PROC_MOUNT,
+    no_new_privileges::NO_NEW_PRIVILEGES,
+    sysctls::SYSCTLS,
+    proc_mount::PROC_MOUNT,
     resource_limits::RESOURCE_LIMITS,
     pid_namespace::SHARED_PID_NAMESPACE,
     scheduling::DAEMONSET_TOLERATION,

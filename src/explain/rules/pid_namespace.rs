@@ -6,7 +6,7 @@ use crate::explain::{Context, Effect, Hit, Subject};
 pub const SHARED_PID_NAMESPACE: Rule = Rule {
     id: "EP016",
     name: "shared-pid-namespace",
-    fact: "all containers of a sandboxed pod share one PID namespace, so isolation between containers differs (gke-sandbox.md, \"Features GKE Sandbox does not support\": per-container PID namespaces)",
+    fact: "all containers of a sandboxed pod share one PID namespace, so isolation between containers differs (docs/gke-sandbox.md#shared-pid-namespace)",
     evaluate: shared_pid_namespace,
 };
 

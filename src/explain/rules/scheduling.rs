@@ -11,7 +11,7 @@ use crate::snapshot::{GVISOR_HANDLER, NODE_POOL_LABEL, SANDBOX_NODE_LABEL};
 pub const RUNTIME_CLASS_SCHEDULING: Rule = Rule {
     id: "EP020",
     name: "runtime-class-scheduling",
-    fact: "the gvisor RuntimeClass merges nodeSelector sandbox.gke.io/runtime=gvisor into the pod at admission and a conflicting pod nodeSelector makes admission reject the pod; sandbox nodes carry that label and their pool is the label cloud.google.com/gke-nodepool (gke-sandbox.md, \"In the cluster\")",
+    fact: "the gvisor RuntimeClass merges nodeSelector sandbox.gke.io/runtime=gvisor into the pod at admission and a conflicting pod nodeSelector makes admission reject the pod; sandbox nodes carry that label and their pool is the label cloud.google.com/gke-nodepool (docs/gke-sandbox.md#runtimeclass-scheduling)",
     evaluate: runtime_class_scheduling,
 };
 
@@ -45,48 +45,33 @@ fn runtime_class_scheduling(subject: &Subject, context: &Context) -> Vec<Hit> {
     hits
 }
 
-/// Whether a requirement on the sandbox label rules sandbox nodes out.
-fn excludes_sandbox(expr: &NodeSelectorRequirement, key: &str, wanted: &str) -> bool {
+/// Whether a requirement on a sandbox label, whose sandbox nodes carry `wanted`, rules
+/// them out.
+fn excludes_sandbox(expr: &NodeSelectorRequirement, wanted: &str) -> bool {
     let values = expr.values.as_deref().unwrap_or_default();
-    expr.key == key
-        && match expr.operator.as_str() {
-            "In" => !values.iter().any(|v| v == wanted),
-            "NotIn" => values.iter().any(|v| v == wanted),
-            "DoesNotExist" => true,
-            _ => false,
-        }
+    match expr.operator.as_str() {
+        "In" => !values.iter().any(|v| v == wanted),
+        "NotIn" => values.iter().any(|v| v == wanted),
+        "DoesNotExist" => true,
+        _ => false,
+    }
 }
 
-/// Required node affinity terms are ORed: the pod is unschedulable on sandbox nodes only
-/// when every term rules them out. One hit per term, at the expression that does.
+/// One hit per required node-affinity term, at the expression that rules sandbox nodes
+/// out, when every term does (terms are ORed).
 fn affinity_conflicts(
     subject: &Subject,
     sandbox: &std::collections::BTreeMap<String, String>,
 ) -> Vec<Hit> {
-    let expressions = subject.required_node_expressions();
-    let Some(terms) = expressions.iter().map(|(t, _, _)| t + 1).max() else {
-        return Vec::new();
-    };
-    let conflicts: Vec<(usize, FieldPath, String)> = (0..terms)
-        .filter_map(|term| {
-            expressions.iter().find_map(|(t, path, expr)| {
-                let (key, wanted) = sandbox.iter().find(|(k, _)| **k == expr.key)?;
-                (*t == term && excludes_sandbox(expr, key, wanted)).then(|| {
-                    (
-                        term,
-                        path.clone(),
-                        format!("{} {}", expr.key, expr.operator),
-                    )
-                })
-            })
+    subject
+        .every_required_term(|expr| {
+            sandbox
+                .get(&expr.key)
+                .is_some_and(|wanted| excludes_sandbox(expr, wanted))
         })
-        .collect();
-    if conflicts.len() < terms {
-        return Vec::new();
-    }
-    conflicts
         .into_iter()
-        .map(|(_, path, what)| {
+        .map(|(path, expr)| {
+            let what = format!("{} {}", expr.key, expr.operator);
             Hit::new(
                 Effect::Blocks,
                 path,
@@ -139,7 +124,7 @@ fn pool_pin(path: FieldPath, pools: &[&str], context: &Context) -> Vec<Hit> {
 pub const DAEMONSET_TOLERATION: Rule = Rule {
     id: "EP021",
     name: "daemonset-toleration",
-    fact: "sandbox nodes carry the taint sandbox.gke.io/runtime=gvisor:NoSchedule and DaemonSets do not land on them unless they tolerate it (gke-sandbox.md, \"In the cluster\")",
+    fact: "sandbox nodes carry the taint sandbox.gke.io/runtime=gvisor:NoSchedule and DaemonSets do not land on them unless they tolerate it (docs/gke-sandbox.md#sandbox-nodes)",
     evaluate: daemonset_toleration,
 };
 

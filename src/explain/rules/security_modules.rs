@@ -1,78 +1,35 @@
-//! Linux security modules a pod asks for: seccomp, AppArmor, SELinux. GKE documents them as
-//! not supported under the sandbox (gVisor filters system calls itself); whether the field
-//! is rejected or ignored is not known, so the findings say `unsupported`.
+//! Linux security modules a pod asks for: AppArmor and SELinux. The host kernel does not
+//! apply them to a sandboxed workload, which never talks to it; gVisor's isolation takes
+//! their place. The pod runs, so the findings are `not-enforced`, and the settings stay.
 //!
-//! A profile of type `Unconfined` asks for no filtering at all, so nothing would be lost:
-//! it is treated as the harmless value, like an absent field.
+//! A profile of type `Unconfined` asks for no confinement at all, so nothing is lost: it is
+//! treated as the harmless value, like an absent field.
 
 use super::Rule;
-use crate::explain::{Context, Effect, FieldPath, Hit, Subject};
+use crate::explain::{Context, Effect, Hit, Subject};
 
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
-
-pub const SECCOMP: Rule = Rule {
-    id: "EP007",
-    name: "seccomp",
-    fact: "Seccomp (seccompProfile) is not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
-    evaluate: seccomp,
-};
 
 fn confines(profile_type: &str) -> bool {
     profile_type != "Unconfined"
 }
 
-fn seccomp(subject: &Subject, _: &Context) -> Vec<Hit> {
-    let fix = "remove seccompProfile for the sandboxed version: gVisor's own system-call filter takes its place";
-    let mut paths: Vec<(FieldPath, String)> = Vec::new();
-    if let Some(profile) = subject
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .filter(|p| confines(&p.type_))
-    {
-        paths.push((
-            subject.pod_security_field("seccompProfile"),
-            format!("the pod asks for seccomp profile `{}`", profile.type_),
-        ));
-    }
-    for c in subject.containers() {
-        if let Some(profile) = c
-            .security_context
-            .and_then(|s| s.seccomp_profile.as_ref())
-            .filter(|p| confines(&p.type_))
-        {
-            paths.push((
-                Subject::security_field(&c, "seccompProfile"),
-                format!(
-                    "container `{}` asks for seccomp profile `{}`",
-                    c.name, profile.type_
-                ),
-            ));
-        }
-    }
-    paths
-        .into_iter()
-        .map(|(path, message)| Hit::new(Effect::Unsupported, path, message, fix))
-        .collect()
-}
-
 pub const APPARMOR: Rule = Rule {
     id: "EP008",
     name: "apparmor",
-    fact: "AppArmor (annotations container.apparmor.security.beta.kubernetes.io/* or appArmorProfile) is not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "an AppArmor profile (annotation or appArmorProfile) is not applied inside the sandbox; no refusal is reported and the pod runs (docs/gke-sandbox.md#apparmor)",
     evaluate: apparmor,
 };
 
 fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
-    let fix = "remove the AppArmor profile for the sandboxed version";
+    let fix = "keep the AppArmor profile; nothing to change: it still confines the container wherever it runs without the sandbox, and gVisor isolates it inside";
     let mut hits = Vec::new();
     for (key, value) in subject.annotations {
         if key.starts_with(APPARMOR_ANNOTATION_PREFIX) && value != "unconfined" {
             hits.push(Hit::new(
-                Effect::Unsupported,
+                Effect::NotEnforced,
                 subject.metadata_path.key("annotations").key(key),
-                format!("AppArmor profile `{value}` is set by annotation"),
+                format!("AppArmor profile `{value}` is set by annotation: not applied inside the sandbox"),
                 fix,
             ));
         }
@@ -85,9 +42,12 @@ fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
         .filter(|p| confines(&p.type_))
     {
         hits.push(Hit::new(
-            Effect::Unsupported,
+            Effect::NotEnforced,
             subject.pod_security_field("appArmorProfile"),
-            format!("the pod asks for AppArmor profile `{}`", profile.type_),
+            format!(
+                "the pod asks for AppArmor profile `{}`: not applied inside the sandbox",
+                profile.type_
+            ),
             fix,
         ));
     }
@@ -98,10 +58,10 @@ fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
             .filter(|p| confines(&p.type_))
         {
             hits.push(Hit::new(
-                Effect::Unsupported,
+                Effect::NotEnforced,
                 Subject::security_field(&c, "appArmorProfile"),
                 format!(
-                    "container `{}` asks for AppArmor profile `{}`",
+                    "container `{}` asks for AppArmor profile `{}`: not applied inside the sandbox",
                     c.name, profile.type_
                 ),
                 fix,
@@ -114,12 +74,12 @@ fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
 pub const SELINUX: Rule = Rule {
     id: "EP009",
     name: "selinux",
-    fact: "SELinux options (seLinuxOptions) are not supported by GKE Sandbox (gke-sandbox.md, \"Features GKE Sandbox does not support\")",
+    fact: "SELinux options are not applied inside the sandbox; no refusal is reported and the pod runs (docs/gke-sandbox.md#selinux)",
     evaluate: selinux,
 };
 
 fn selinux(subject: &Subject, _: &Context) -> Vec<Hit> {
-    let fix = "remove seLinuxOptions for the sandboxed version";
+    let fix = "keep the SELinux options; nothing to change: they still apply wherever the pod runs without the sandbox, and gVisor isolates it inside";
     let is_set = |o: &k8s_openapi::api::core::v1::SELinuxOptions| {
         o.level.is_some() || o.role.is_some() || o.type_.is_some() || o.user.is_some()
     };
@@ -132,9 +92,9 @@ fn selinux(subject: &Subject, _: &Context) -> Vec<Hit> {
         .is_some_and(is_set)
     {
         hits.push(Hit::new(
-            Effect::Unsupported,
+            Effect::NotEnforced,
             subject.pod_security_field("seLinuxOptions"),
-            "the pod sets SELinux options",
+            "the pod sets SELinux options: not applied inside the sandbox",
             fix,
         ));
     }
@@ -144,9 +104,12 @@ fn selinux(subject: &Subject, _: &Context) -> Vec<Hit> {
             .is_some_and(is_set)
         {
             hits.push(Hit::new(
-                Effect::Unsupported,
+                Effect::NotEnforced,
                 Subject::security_field(&c, "seLinuxOptions"),
-                format!("container `{}` sets SELinux options", c.name),
+                format!(
+                    "container `{}` sets SELinux options: not applied inside the sandbox",
+                    c.name
+                ),
                 fix,
             ));
         }
@@ -160,37 +123,15 @@ mod tests {
     use crate::explain::rules::testing::{paths, pod, run, workload};
 
     #[test]
-    fn seccomp_pod_and_container() {
-        let set = pod(
-            "  securityContext: {seccompProfile: {type: RuntimeDefault}}\n  containers: [{name: c, securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}}]\n",
-        );
-        assert_eq!(
-            paths(&run(&SECCOMP, &set)),
-            [
-                "spec.securityContext.seccompProfile",
-                "spec.containers[0].securityContext.seccompProfile"
-            ]
-        );
-        let unconfined = pod(
-            "  securityContext: {seccompProfile: {type: Unconfined}}\n  containers: [{name: c}]\n",
-        );
-        assert!(run(&SECCOMP, &unconfined).is_empty());
-        assert!(
-            run(
-                &SECCOMP,
-                &pod("  containers: [{name: c, securityContext: {}}]\n")
-            )
-            .is_empty()
-        );
-    }
-
-    #[test]
     fn apparmor_annotation_and_fields() {
         let set = workload(
             "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations:\n        container.apparmor.security.beta.kubernetes.io/c: runtime/default\n    spec:\n      securityContext: {appArmorProfile: {type: RuntimeDefault}}\n      containers: [{name: c, securityContext: {appArmorProfile: {type: Localhost, localhostProfile: p}}}]\n",
         );
+        let hits = run(&APPARMOR, &set);
+        assert!(hits.iter().all(|h| h.effect == Effect::NotEnforced));
+        assert!(hits.iter().all(|h| h.fix.starts_with("keep ")));
         assert_eq!(
-            paths(&run(&APPARMOR, &set)),
+            paths(&hits),
             [
                 r#"spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/c"]"#,
                 "spec.template.spec.securityContext.appArmorProfile",

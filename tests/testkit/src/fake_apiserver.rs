@@ -39,7 +39,7 @@ pub use http::RecordedRequest;
 pub use kubeconfig::{
     Credentials, KubeconfigContext, exec_credential_plugin, kubeconfig_yaml, write_kubeconfig,
 };
-pub use route::Fault;
+pub use route::{AdmissionRule, Fault};
 use store::ResourcePath;
 pub use store::continue_token;
 
@@ -137,6 +137,11 @@ impl FakeApiServer {
 
     pub fn cut_short_on(&self, target: &str) {
         self.inject(target, Fault::CutShortBody);
+    }
+
+    /// From now on, creates (POST) are judged by `rule` too, after the rules added before.
+    pub fn admit_with(&self, rule: AdmissionRule) {
+        self.state().admission.push(rule);
     }
 
     /// From now on, any list request carrying a continue token gets 410 Gone (Expired).

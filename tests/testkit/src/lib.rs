@@ -2,6 +2,7 @@
 //! see which test processes are still alive, and a synthetic cluster of any size (with a
 //! YAML writer for its manifests) for the benchmark in `bench/`.
 
+pub mod envtest;
 pub mod fake_apiserver;
 pub mod gke_mock;
 pub mod processes;

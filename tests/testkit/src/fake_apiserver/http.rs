@@ -35,6 +35,8 @@ pub struct Reply {
     pub body: String,
     /// When set, announce the whole body in `Content-Length` but send only this many bytes.
     pub cut_after: Option<usize>,
+    /// Extra headers, e.g. the `Warning` headers admission adds.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -43,6 +45,7 @@ impl Reply {
             status,
             body: body.to_string(),
             cut_after: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -93,8 +96,13 @@ pub fn read_request(stream: &TcpStream) -> std::io::Result<RecordedRequest> {
 
 /// Writes the reply and closes the connection, so a cut-short body ends the response.
 pub fn write_reply(mut stream: TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let extra: String = reply
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         reply.status,
         reason_phrase(reply.status),
         reply.body.len()

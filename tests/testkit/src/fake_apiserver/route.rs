@@ -20,6 +20,23 @@ pub enum Fault {
     CutShortBody,
 }
 
+/// What the fake's "admission" does to a create (POST) whose body contains `body_contains`:
+/// the real server's admission plugins, reduced to their answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdmissionRule {
+    /// Refuse with this HTTP status and the message of its Status body.
+    Refuse {
+        body_contains: String,
+        code: u16,
+        message: String,
+    },
+    /// Admit, with this `Warning` header text.
+    Warn {
+        body_contains: String,
+        warning: String,
+    },
+}
+
 /// Everything the fake serves and how it misbehaves; shared with the connection threads.
 pub struct State {
     pub store: Store,
@@ -28,6 +45,7 @@ pub struct State {
     /// `(target, fault)`: the target is a resource plural (`pods`) or an exact path.
     pub faults: Vec<(String, Fault)>,
     pub expire_continue_tokens: bool,
+    pub admission: Vec<AdmissionRule>,
     pub requests: Vec<RecordedRequest>,
     /// Where to write one line per request, when set.
     pub request_log: Option<Box<dyn Write + Send>>,
@@ -41,6 +59,7 @@ impl Default for State {
             git_version: "v1.33.2-gke.1000".to_string(),
             faults: Vec::new(),
             expire_continue_tokens: false,
+            admission: Vec::new(),
             requests: Vec::new(),
             request_log: None,
         }
@@ -89,10 +108,16 @@ pub fn plan(state: &mut State, request: RecordedRequest) -> Plan {
         Fault::Status(code) => Some(*code),
         _ => None,
     });
-    // An injected status answers instead of the store, so a refused write changes nothing.
-    let mut reply = match injected_status {
-        Some(code) => injected(code, path.as_ref(), &request),
-        None => answer(state, &request, path.as_ref()),
+    // An injected status or a refusal answers instead of the store, so a refused write
+    // changes nothing.
+    let mut reply = match (injected_status, admit(state, &request)) {
+        (Some(code), _) => injected(code, path.as_ref(), &request),
+        (None, Err(refusal)) => refusal,
+        (None, Ok(warnings)) => {
+            let mut reply = answer(state, &request, path.as_ref());
+            reply.headers.extend(warnings);
+            reply
+        }
     };
     if faults.contains(&Fault::CutShortBody) {
         reply.cut_after = Some(reply.body.len() / 2);
@@ -102,6 +127,36 @@ pub fn plan(state: &mut State, request: RecordedRequest) -> Plan {
         _ => None,
     });
     Plan { delay, reply }
+}
+
+/// Runs the admission rules on a create: the refusal of the first that refuses, else the
+/// `Warning` headers of those that warn.
+fn admit(state: &State, request: &RecordedRequest) -> Result<Vec<(String, String)>, Reply> {
+    if request.method != "POST" {
+        return Ok(Vec::new());
+    }
+    let mut warnings = Vec::new();
+    for rule in &state.admission {
+        match rule {
+            AdmissionRule::Refuse {
+                body_contains,
+                code,
+                message,
+            } if request.body.contains(body_contains.as_str()) => {
+                let reason = if *code == 422 { "Invalid" } else { "Forbidden" };
+                return Err(Reply::json(*code, &status::status(*code, reason, message)));
+            }
+            AdmissionRule::Warn {
+                body_contains,
+                warning,
+            } if request.body.contains(body_contains.as_str()) => {
+                let quoted = warning.replace('\\', "\\\\").replace('"', "\\\"");
+                warnings.push(("Warning".to_string(), format!("299 - \"{quoted}\"")));
+            }
+            _ => {}
+        }
+    }
+    Ok(warnings)
 }
 
 fn is_authorized(state: &State, request: &RecordedRequest) -> bool {

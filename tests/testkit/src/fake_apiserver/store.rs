@@ -207,6 +207,7 @@ impl Store {
             status: 200,
             body,
             cut_after: None,
+            headers: Vec::new(),
         }
     }
 
@@ -215,7 +216,16 @@ impl Store {
         let Some(mut object) = json_object(&request.body) else {
             return Reply::json(422, &status::generic(422));
         };
-        let Some(name) = object["metadata"]["name"].as_str().map(str::to_string) else {
+        // `generateName`: the real server appends five random characters; a counter keeps
+        // the fake's names predictable.
+        let generated = object["metadata"]["generateName"]
+            .as_str()
+            .map(|prefix| format!("{prefix}{:05}", self.resource_version + 1));
+        let Some(name) = object["metadata"]["name"]
+            .as_str()
+            .map(str::to_string)
+            .or(generated)
+        else {
             return Reply::json(422, &status::generic(422));
         };
         let target = ResourcePath {

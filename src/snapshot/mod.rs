@@ -16,21 +16,23 @@ use serde::{Deserialize, Serialize};
 use crate::gke::GkeCluster;
 
 mod admission;
+mod saved;
 
 pub use admission::{
     AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceSelector, SelectorExpression,
 };
+pub use saved::{SavedSnapshotError, parse_saved};
 
 /// Version tag written into every snapshot; bump on an incompatible change.
 pub const SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/snapshot/v1";
 
-/// The RuntimeClass handler GKE Sandbox installs (gke-sandbox.md, "In the cluster").
+/// The RuntimeClass handler GKE Sandbox installs (docs/gke-sandbox.md#runtimeclass).
 pub const GVISOR_HANDLER: &str = "gvisor";
-/// The RuntimeClass name GKE creates for the sandbox (gke-sandbox.md, "In the cluster").
+/// The RuntimeClass name GKE creates for the sandbox (docs/gke-sandbox.md#runtimeclass).
 pub const GVISOR_RUNTIME_CLASS: &str = "gvisor";
-/// Node label (and taint key) GKE puts on sandbox nodes (gke-sandbox.md, "In the cluster").
+/// Node label (and taint key) GKE puts on sandbox nodes (docs/gke-sandbox.md#sandbox-nodes).
 pub const SANDBOX_NODE_LABEL: &str = "sandbox.gke.io/runtime";
-/// Node label naming the node's GKE node pool (gke-sandbox.md, "In the cluster").
+/// Node label naming the node's GKE node pool (docs/gke-sandbox.md#sandbox-nodes).
 pub const NODE_POOL_LABEL: &str = "cloud.google.com/gke-nodepool";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,8 +211,8 @@ impl ClusterSnapshot {
     }
 
     /// Whether a pod runs under gVisor: its RuntimeClass is `gvisor`, or a RuntimeClass of
-    /// another name whose handler is `gvisor` (gke-sandbox.md: "A pod runs sandboxed when
-    /// `spec.runtimeClassName: gvisor`"; the handler is what selects the runtime).
+    /// another name whose handler is `gvisor` (docs/gke-sandbox.md#runtimeclass: a pod runs
+    /// sandboxed when `spec.runtimeClassName: gvisor`; the handler selects the runtime).
     pub fn pod_is_sandboxed(&self, pod: &PodInfo) -> bool {
         let Some(class) = pod.runtime_class_name.as_deref() else {
             return false;

@@ -1,22 +1,23 @@
 //! `kubectl sandbox explain-pod`: which features of a workload GKE Sandbox blocks or
 //! degrades, with the exact field and what to do. `-f` explains manifests without a
-//! cluster; POD, TYPE/NAME, -A and -l read a live one (`explain_live`).
+//! cluster (`files`); POD, TYPE/NAME, -A and -l read a live one (`live`).
+
+mod files;
+mod live;
 
 use std::io::{BufWriter, Write};
 
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::explain_live::explain_live;
-use super::gather::read_gke_json;
-use super::source_args::{ManifestArgs, SourceArgs};
+use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
-use crate::explain::{Context, ManifestExplainer, Report, Verdict, WorkloadKind};
-use crate::manifest::read_sources_with;
+use crate::explain::{Report, Verdict, WorkloadRef};
 use crate::render::Palette;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
+use live::explain_live;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -47,15 +48,17 @@ impl FailOn {
 // The subcommand's one-line help is the `ExplainPod` variant's doc in `cli/mod.rs`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Effects: blocks (known to stop the pod running sandboxed), unsupported \
-    (documented as not supported; rejection not known), version-dependent, not-enforced, \
-    unavailable, caution.\n\
+    after_help = "Effects: blocks (the pod cannot run sandboxed: the only one that makes it \
+    blocked), uncertain (refused once; verify on the cluster), version-dependent, \
+    not-enforced (runs; a host-kernel control gVisor replaces: keep it), caution, \
+    unavailable. Facts: docs/gke-sandbox.md.\n\
     Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
     2 bad input (the other inputs are still explained), 3 cluster unreachable.\n\n\
     Examples:\n  \
     kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
     kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
     kubectl sandbox explain-pod deployment/web -n shop\n  \
+    kubectl sandbox explain-pod deployment/web -n shop --server-dry-run\n  \
     kubectl sandbox explain-pod -A"
 )]
 pub struct ExplainPodArgs {
@@ -90,36 +93,15 @@ pub struct ExplainPodArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Blocked, value_name = "VERDICT")]
     pub fail_on: FailOn,
 
+    /// Ask the cluster: create each workload's sandboxed pod as a dry run (dryRun=All) and
+    /// report what its admission says. One request per workload; needs `create pods`.
+    #[arg(long)]
+    pub server_dry_run: bool,
+
     /// The cluster (kubeconfig) and GKE (gcloud, --gke-json) to read. With -f only
     /// --gke-json is used: it tells the GKE version and node pools without a cluster.
     #[command(flatten)]
     pub source: SourceArgs,
-}
-
-/// A live target: `web` (a pod) or `deployment/web`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub kind: WorkloadKind,
-    pub name: String,
-}
-
-pub fn parse_target(text: &str) -> Result<Target, String> {
-    let (kind, name) = match text.split_once('/') {
-        Some((kind, name)) => (
-            WorkloadKind::from_type_name(kind).ok_or_else(|| {
-                format!("`{kind}` is not a workload type: use pod, deployment, statefulset, daemonset, replicaset, job or cronjob")
-            })?,
-            name,
-        ),
-        None => (WorkloadKind::Pod, text),
-    };
-    if name.is_empty() {
-        return Err(format!("`{text}` names no object"));
-    }
-    Ok(Target {
-        kind,
-        name: name.to_string(),
-    })
 }
 
 /// The exit code of a report: bad input first, then the verdicts against `--fail-on`.
@@ -137,7 +119,7 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
         live_report(args)
     } else {
-        manifest_report(args)
+        files::manifest_report(args)
     };
     match report {
         Ok(report) => {
@@ -151,38 +133,6 @@ pub fn run(args: &ExplainPodArgs) -> u8 {
     }
 }
 
-fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
-    if !args.targets.is_empty() || args.all_namespaces {
-        return Err(CliError::usage(
-            "give either -f FILE or targets (POD, TYPE/NAME, -A), not both",
-        ));
-    }
-    let gke = args
-        .source
-        .gke_json
-        .as_deref()
-        .map(read_gke_json)
-        .transpose()?;
-    let context = Context {
-        gke: gke.as_ref(),
-        ..Context::offline()
-    };
-    let explainer = ManifestExplainer {
-        selector: args.selector.as_ref(),
-        default_namespace: args.namespace.as_deref(),
-        context: &context,
-    };
-    // Each object is explained as soon as it is read, and freed there: a manifest of
-    // thousands of documents is never held whole.
-    let set = read_sources_with(
-        &args.manifests.filenames,
-        args.manifests.recursive,
-        &mut std::io::stdin().lock(),
-        |object| explainer.explain(&object),
-    );
-    Ok(Report::from_outcomes(set.objects, set.errors, &context))
-}
-
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     if args.targets.is_empty() && !args.all_namespaces && args.selector.is_none() {
         return Err(CliError::usage(
@@ -192,8 +142,8 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     let targets = args
         .targets
         .iter()
-        .map(|t| parse_target(t))
-        .collect::<Result<Vec<Target>, String>>()
+        .map(|t| t.parse())
+        .collect::<Result<Vec<WorkloadRef>, String>>()
         .map_err(CliError::usage)?;
     if args.all_namespaces && !targets.is_empty() {
         return Err(CliError::usage(
@@ -226,30 +176,4 @@ fn print(report: &Report, args: &ExplainPodArgs) {
     };
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = written.and_then(|()| stdout.flush());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_are_pods_or_type_slash_name() {
-        assert_eq!(
-            parse_target("web-0").unwrap(),
-            Target {
-                kind: WorkloadKind::Pod,
-                name: "web-0".into()
-            }
-        );
-        assert_eq!(
-            parse_target("deploy/web").unwrap().kind,
-            WorkloadKind::Deployment
-        );
-        assert_eq!(
-            parse_target("cronjobs.batch/nightly").unwrap().kind,
-            WorkloadKind::CronJob
-        );
-        assert!(parse_target("service/web").is_err());
-        assert!(parse_target("deployment/").is_err());
-    }
 }

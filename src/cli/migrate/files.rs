@@ -3,11 +3,10 @@
 //! pools are sandbox pools.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use super::CliError;
-use super::gather::read_gke_json;
-use super::migrate::MigrateArgs;
+use super::MigrateArgs;
+use crate::cli::gather::read_gke_json;
 use crate::explain::Context;
 use crate::manifest::{ManifestError, ManifestObject, read_sources};
 use crate::migrate::report::{Mode, Report, WorkloadReport};
@@ -26,28 +25,21 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
         gke: gke.as_ref(),
         ..Context::offline()
     };
-    // Stdin is read here, once, so its text is still at hand for the edit.
-    let mut stdin_text = String::new();
-    if args
-        .manifests
-        .filenames
-        .iter()
-        .any(|f| f.as_os_str() == "-")
-    {
-        std::io::stdin()
-            .read_to_string(&mut stdin_text)
-            .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-    }
-    let set = read_sources(
+    // The edits are made to the very text that was parsed: a file that changed on disk
+    // since would misplace them.
+    let (set, sources) = read_sources(
         &args.manifests.filenames,
         args.manifests.recursive,
-        &mut stdin_text.as_bytes(),
+        &mut std::io::stdin().lock(),
     );
+    let mut texts: BTreeMap<String, String> = sources
+        .into_iter()
+        .map(|source| (source.file, source.text))
+        .collect();
     let mut report = Report::new(Mode::Plan);
     report.errors = set.errors;
     // Files in the order their objects came, each with its line edits.
     let mut files: Vec<(String, Vec<LineEdit>)> = Vec::new();
-    let mut texts: BTreeMap<String, String> = BTreeMap::new();
     for object in &set.objects {
         if !files.iter().any(|(f, _)| *f == object.file) {
             files.push((object.file.clone(), Vec::new()));
@@ -71,9 +63,7 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
             }
         };
         if let Action::Migrate { changes, .. } = &planned.action {
-            let text = texts
-                .entry(object.file.clone())
-                .or_insert_with(|| file_text(&object.file, &stdin_text));
+            let text = texts.get(&object.file).map_or("", String::as_str);
             match text_edit::edits_for(object, text, changes) {
                 Ok(edits) => {
                     if let Some((_, all)) = files.iter_mut().find(|(f, _)| *f == object.file) {
@@ -91,9 +81,7 @@ pub fn migrate_files(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     let yaml = files
         .iter()
         .map(|(file, edits)| {
-            let text = texts
-                .remove(file)
-                .unwrap_or_else(|| file_text(file, &stdin_text));
+            let text = texts.remove(file).unwrap_or_default();
             let mut edited = text_edit::apply(&text, edits);
             if files.len() > 1 && !edited.ends_with('\n') {
                 edited.push('\n');
@@ -126,12 +114,4 @@ fn selected(args: &MigrateArgs, object: &ManifestObject) -> bool {
         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
         .collect();
     selector.matches(&labels)
-}
-
-/// A file's text again (it parsed a moment ago), or stdin's for `-`.
-fn file_text(file: &str, stdin_text: &str) -> String {
-    if file == "-" {
-        return stdin_text.to_string();
-    }
-    std::fs::read_to_string(file).unwrap_or_default()
 }

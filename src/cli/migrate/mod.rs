@@ -1,6 +1,9 @@
 //! `kubectl sandbox migrate`: plan, apply and roll back the move of workloads to GKE
-//! Sandbox. `-f` works on manifest files without a cluster (`migrate_files`); named or
-//! selected live workloads go through `migrate_live`.
+//! Sandbox. `-f` works on manifest files without a cluster (`files`); named or
+//! selected live workloads go through `live`.
+
+mod files;
+mod live;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,12 +12,12 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::kube_args::parse_duration;
-use super::source_args::{ManifestArgs, SourceArgs};
+use crate::cli::kube_args::parse_duration;
+use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::gke::commands::DEFAULT_SANDBOX_POOL;
 use crate::gke::names;
 use crate::migrate::Action;
-use crate::migrate::report::Report;
+use crate::migrate::report::{Mode, Report};
 use crate::render::{Palette, data, migrate_table};
 use crate::selector::LabelSelector;
 
@@ -88,7 +91,14 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "BACKUP_DIR")]
     pub rollback: Option<PathBuf>,
 
-    /// Migrate workloads explain-pod finds blocked; rollback: restore objects changed since.
+    /// Ask the cluster whether each workload's sandboxed pod would be admitted: a pod
+    /// created as a dry run, one request per workload; needs `create pods`. --apply always
+    /// does it, before the first write, and skips a workload whose pod would be refused.
+    #[arg(long)]
+    pub server_dry_run: bool,
+
+    /// Migrate workloads explain-pod finds blocked, or whose sandboxed pod the cluster
+    /// refuses; rollback: restore objects changed since.
     #[arg(long)]
     pub force: bool,
 
@@ -118,13 +128,13 @@ pub struct MigrateArgs {
 pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
     let (report, yaml) = if let Some(dir) = &args.rollback {
-        (super::migrate_live::rollback(args, dir)?, String::new())
+        (live::rollback(args, dir)?, String::new())
     } else if !args.manifests.filenames.is_empty() {
-        super::migrate_files::migrate_files(args)?
+        files::migrate_files(args)?
     } else {
-        super::migrate_live::migrate_live(args)?
+        live::migrate_live(args)?
     };
-    warn_if_forced(&report);
+    warn_if_forced(&report, args.force);
     if args.output != OutputFormat::Table {
         // Machine formats keep stdout parseable; people still see what could not be read.
         for error in &report.errors {
@@ -140,8 +150,9 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     Ok(report.exit_code)
 }
 
-/// `--force` past blocking findings is said on stderr too, whatever the output format.
-fn warn_if_forced(report: &Report) {
+/// `--force` past blocking findings or an admission refusal is said on stderr too,
+/// whatever the output format.
+fn warn_if_forced(report: &Report, force: bool) {
     let forced = report
         .workloads
         .iter()
@@ -153,6 +164,18 @@ fn warn_if_forced(report: &Report) {
         eprintln!(
             "warning: --force: {forced} workload(s) explain-pod finds blocked are migrated anyway; \
              their pods may be rejected or fail under gVisor"
+        );
+    }
+    if force && report.summary.refused > 0 {
+        let are = if report.mode == Mode::Apply {
+            "are"
+        } else {
+            "would be"
+        };
+        eprintln!(
+            "warning: --force: {} workload(s) whose sandboxed pods the cluster's admission refuses \
+             {are} migrated anyway; their new pods will not be created until the refusal is lifted",
+            report.summary.refused
         );
     }
 }

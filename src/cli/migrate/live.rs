@@ -9,32 +9,21 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::CliError;
-use super::explain_pod::parse_target;
-use super::gather::{Reading, block_on, read_live};
-use super::migrate::MigrateArgs;
-use crate::explain::{Context, WorkloadKind};
+use super::MigrateArgs;
+use crate::cli::gather::{Reading, block_on, read_live};
+use crate::dry_run::Admission;
+use crate::explain::{Context, WorkloadKind, WorkloadRef};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
-use crate::k8s::{self, raw};
+use crate::k8s::{self, ClusterWriter, ListScope};
 use crate::manifest::ManifestError;
-use crate::migrate::apply::{self, Target, WriteStatus};
+use crate::migrate::admit_all;
+use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
-use crate::migrate::wait;
 use crate::migrate::{Action, plan};
 use crate::snapshot::PodScope;
-
-/// Kinds `--all` and `-l` look at, owners before what they own.
-const SELECTABLE: [WorkloadKind; 7] = [
-    WorkloadKind::Deployment,
-    WorkloadKind::StatefulSet,
-    WorkloadKind::DaemonSet,
-    WorkloadKind::CronJob,
-    WorkloadKind::Job,
-    WorkloadKind::ReplicaSet,
-    WorkloadKind::Pod,
-];
 
 /// How long creating a node pool may take before gcloud is stopped.
 const CREATE_POOL_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -49,18 +38,17 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
         PodScope::Namespace(
             args.namespace
                 .clone()
-                .unwrap_or_else(|| connection.client.default_namespace().to_string()),
+                .unwrap_or_else(|| connection.default_namespace().to_string()),
         )
     };
     let (connection, snapshot) =
         read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
-    let client = connection.client.clone();
     let namespace = match &snapshot.pod_scope {
         PodScope::Namespace(ns) => ns.clone(),
-        PodScope::AllNamespaces => client.default_namespace().to_string(),
+        PodScope::AllNamespaces => connection.default_namespace().to_string(),
     };
     let mut report = Report::new(if args.apply { Mode::Apply } else { Mode::Plan });
-    let objects = select(args, &client, &namespace, &mut report.errors).await?;
+    let objects = select(args, &connection, &namespace, &mut report.errors).await?;
     let context = Context::from_snapshot(&snapshot);
     let mut targets = Vec::new();
     let mut yaml = String::new();
@@ -96,7 +84,16 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
     }
     report.preflight = Some(checked);
     if args.apply {
-        apply_all(args, &client, &connection.context, &targets, &mut report).await;
+        apply_all(args, &connection, &targets, &mut report).await;
+    } else if args.server_dry_run {
+        let admissions = admit_all(
+            &ClusterWriter {
+                connection: &connection,
+            },
+            &targets,
+        )
+        .await;
+        set_admissions(&mut report, &targets, admissions);
     }
     report.finish();
     Ok((report, yaml))
@@ -105,45 +102,34 @@ async fn live(args: &MigrateArgs) -> Result<(Report, String), CliError> {
 /// The named targets, or every workload no controller owns (`--all`, `-l`).
 async fn select(
     args: &MigrateArgs,
-    client: &kube::Client,
+    connection: &k8s::Connection,
     namespace: &str,
     errors: &mut Vec<ManifestError>,
 ) -> Result<Vec<Value>, CliError> {
     let mut objects = Vec::new();
     if !args.targets.is_empty() {
         for text in &args.targets {
-            let target = parse_target(text).map_err(CliError::usage)?;
-            match raw::get(client, target.kind, namespace, &target.name).await {
+            let target: WorkloadRef = text.parse().map_err(CliError::usage)?;
+            match k8s::get_workload(connection, target.kind, namespace, &target.name).await {
                 Ok(object) => objects.push(object),
-                Err(kube::Error::Api(status)) if status.code == 404 => errors.push(
-                    ManifestError::new(text, format!("not found in namespace {namespace}")),
-                ),
-                Err(e) => return Err(unreachable(&e)),
+                Err(error) if error.kind == k8s::ErrorKind::NotFound => {
+                    errors.push(ManifestError::new(text, error.to_string()));
+                }
+                Err(error) => return Err(cannot_read_workloads(error)),
             }
         }
         return Ok(objects);
     }
     let selector = args.selector.as_ref().map(|s| s.as_str());
-    for kind in SELECTABLE {
-        let listed = raw::list(client, kind, Some(namespace), selector)
-            .await
-            .map_err(|e| unreachable(&e))?;
-        objects.extend(listed.into_iter().filter(|o| {
-            !o["metadata"]["ownerReferences"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|r| r["controller"] == Value::Bool(true))
-        }));
+    let scope = ListScope::Namespace(namespace);
+    for (_, listed) in k8s::list_top_level(connection, scope, selector).await {
+        objects.extend(listed.map_err(cannot_read_workloads)?);
     }
     Ok(objects)
 }
 
-fn unreachable(error: &kube::Error) -> CliError {
-    CliError::unreachable(format!(
-        "cannot read the workloads: {}",
-        raw::describe(error)
-    ))
+fn cannot_read_workloads(error: k8s::ApiError) -> CliError {
+    CliError::unreachable(format!("cannot read the workloads: {}", error.message)).hint(error.hint)
 }
 
 /// A live object as a manifest: without the fields the server owns.
@@ -213,60 +199,35 @@ fn create_node_pool(args: &MigrateArgs, checked: &mut Preflight) -> Result<(), C
     Ok(())
 }
 
-/// Dry run of all, backup, writes, restore on failure, wait.
+/// The engine's dry run, backup, writes and restore on failure; then `--wait`.
 async fn apply_all(
     args: &MigrateArgs,
-    client: &kube::Client,
-    context: &str,
+    connection: &k8s::Connection,
     targets: &[Target],
     report: &mut Report,
 ) {
-    if report.preflight.as_ref().is_some_and(|p| !p.ready) && !args.force {
-        report.stopped = Some(
-            "nothing was written: the cluster cannot take sandboxed pods yet (see the preflight; \
-             --create-node-pool adds the capacity, --force writes anyway)"
-                .to_string(),
-        );
-        return;
-    }
-    if targets.is_empty() {
-        return;
-    }
-    let dry = apply::dry_run_all(client, targets).await;
-    let failed_dry = dry
-        .iter()
-        .filter(|s| matches!(s, WriteStatus::DryRunFailed { .. }))
-        .count();
-    if failed_dry > 0 {
-        set_statuses(report, targets, dry);
-        report.stopped = Some(format!(
-            "nothing was written: {failed_dry} dry run(s) failed"
-        ));
-        return;
-    }
+    let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || args.force;
     let now = k8s_openapi::jiff::Timestamp::now().to_string();
     let dir = args
         .backup_dir
         .clone()
         .unwrap_or_else(|| backup::default_dir(&now));
-    let originals: Vec<(WorkloadKind, &Value)> = targets
-        .iter()
-        .map(|t| (t.planned.kind, &t.object))
-        .collect();
-    let mut saved = match Backup::create(&dir, context, &now, &originals) {
-        Ok(saved) => saved,
-        Err(why) => {
-            report.stopped = Some(format!("nothing was written: {why}"));
-            return;
-        }
+    let place = BackupPlace {
+        dir: &dir,
+        context: &connection.context,
+        created_at: &now,
     };
-    report.backup_dir = Some(dir.display().to_string());
-    let (statuses, stopped) = apply::write_all(client, targets, &mut saved).await;
-    if let Some(why) = stopped {
-        report.stopped = Some(format!(
-            "stopped at the first failed write ({why}); the objects already changed were restored from the backup"
-        ));
-    }
+    let writer = ClusterWriter { connection };
+    let refusals = if args.force {
+        Refusals::Write
+    } else {
+        Refusals::Skip
+    };
+    let applied = apply::apply(&writer, targets, ready, refusals, &place).await;
+    set_admissions(report, targets, applied.admissions);
+    report.stopped = applied.stopped;
+    report.backup_dir = applied.backup_dir.map(|dir| dir.display().to_string());
+    let statuses = applied.statuses;
     let migrated: Vec<(String, WorkloadKind, Value)> = targets
         .iter()
         .zip(&statuses)
@@ -278,7 +239,9 @@ async fn apply_all(
         .collect();
     set_statuses(report, targets, statuses);
     if args.wait && !migrated.is_empty() {
-        let results = wait::follow(client, &migrated, args.timeout, &mut std::io::stderr()).await;
+        let mut progress = std::io::stderr();
+        let results =
+            k8s::follow_rollouts(connection, &migrated, args.timeout, &mut progress).await;
         for ((label, _, _), result) in migrated.iter().zip(results) {
             if let Some(row) = report
                 .workloads
@@ -293,13 +256,26 @@ async fn apply_all(
 
 fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStatus>) {
     for (target, status) in targets.iter().zip(statuses) {
-        if let Some(row) = report.workloads.iter_mut().find(|w| {
-            w.planned.label() == target.planned.label()
-                && matches!(w.planned.action, Action::Migrate { .. })
-        }) {
+        if let Some(row) = target_row(report, target) {
             row.write = Some(status);
         }
     }
+}
+
+fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admission>) {
+    for (target, admission) in targets.iter().zip(admissions) {
+        if let Some(row) = target_row(report, target) {
+            row.admission = Some(admission);
+        }
+    }
+}
+
+/// The report's row of a workload migrate writes.
+fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut WorkloadReport> {
+    report.workloads.iter_mut().find(|w| {
+        w.planned.label() == target.planned.label()
+            && matches!(w.planned.action, Action::Migrate { .. })
+    })
 }
 
 /// `--rollback DIR`: every object migrate changed goes back to its saved version, unless
@@ -307,7 +283,7 @@ fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStat
 pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
     let saved = Backup::open(dir).map_err(CliError::usage)?;
     block_on(async {
-        let connection = k8s::connect(&args.source.kube)
+        let connection = k8s::connect(&args.source.kube.connect_options())
             .await
             .map_err(|e| CliError::unreachable(e.to_string()))?;
         if connection.context != saved.index().context && !args.force {
@@ -321,11 +297,13 @@ pub fn rollback(args: &MigrateArgs, dir: &Path) -> Result<Report, CliError> {
         let mut report = Report::new(Mode::Rollback);
         report.backup_dir = Some(dir.display().to_string());
         for (i, entry) in saved.index().objects.iter().enumerate() {
-            let Some(written) = &entry.migrated_resource_version else {
+            if entry.migrated_resource_version.is_none() {
                 continue;
+            }
+            let writer = ClusterWriter {
+                connection: &connection,
             };
-            let expected = (!args.force).then_some(written.as_str());
-            let result = apply::restore(&connection.client, &saved, i, expected).await;
+            let result = apply::restore(&writer, &saved, i, !args.force).await;
             report.restored.push(RestoreResult {
                 object: entry.label(),
                 error: result.err(),

@@ -1,0 +1,126 @@
+//! `explain-pod` against a live cluster: read the targets (or every top-level workload with
+//! `-A`/`-l`), and the context a manifest lacks (namespace labels, RuntimeClasses, the GKE
+//! cluster), then run the same engine as `-f`.
+
+use serde_json::Value;
+
+use super::ExplainPodArgs;
+use crate::cli::CliError;
+use crate::cli::gather::{Reading, block_on, read_live};
+use crate::dry_run;
+use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
+use crate::k8s::{self, ListScope};
+use crate::manifest::ManifestError;
+use crate::snapshot::PodScope;
+
+/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
+/// missing target is an error inside the report (exit 2), like an unreadable manifest.
+pub fn explain_live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
+    block_on(live(args, targets))
+}
+
+async fn live(args: &ExplainPodArgs, targets: &[WorkloadRef]) -> Result<Report, CliError> {
+    let choose_scope = |connection: &k8s::Connection| match (&args.namespace, args.all_namespaces) {
+        (_, true) => PodScope::AllNamespaces,
+        (Some(namespace), false) => PodScope::Namespace(namespace.clone()),
+        (None, false) => PodScope::Namespace(connection.default_namespace().to_string()),
+    };
+    // Namespace labels, RuntimeClasses and the GKE cluster come with the read `check` uses.
+    let (connection, snapshot) =
+        read_live(&args.source, choose_scope, Reading::WorkloadContext).await?;
+    let namespace = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| connection.default_namespace().to_string());
+    let (workloads, errors) = if targets.is_empty() {
+        let selector = args.selector.as_ref().map(|s| s.as_str());
+        list_top_level(&connection, &snapshot.pod_scope, selector).await
+    } else {
+        get_targets(&connection, &namespace, targets).await
+    };
+    let context = Context::from_snapshot(&snapshot);
+    let mut report = Report::new(&context);
+    report.errors = errors;
+    for workload in workloads {
+        let explanation = explain(&workload, Some(&namespace), &context);
+        let mut object = ObjectReport::new(&workload, explanation, None, None);
+        if args.server_dry_run {
+            let pod = dry_run::sandboxed_pod(&workload, &namespace);
+            dry_run::judge(&mut object, k8s::dry_run_pod(&connection, &pod).await);
+        }
+        report.objects.push(object);
+    }
+    report.summarise();
+    Ok(report)
+}
+
+type Found = (Vec<Workload>, Vec<ManifestError>);
+
+async fn get_targets(
+    connection: &k8s::Connection,
+    namespace: &str,
+    targets: &[WorkloadRef],
+) -> Found {
+    let mut found = (Vec::new(), Vec::new());
+    for target in targets {
+        let result = k8s::get_workload(connection, target.kind, namespace, &target.name)
+            .await
+            .map_err(|error| match error.kind {
+                // The object alone is missing: the message says where it was looked for.
+                k8s::ErrorKind::NotFound => error.message,
+                _ => error.to_string(),
+            })
+            .and_then(|object| workload_of(&object));
+        match result {
+            Ok(workload) => found.0.push(workload),
+            Err(message) => found
+                .1
+                .push(ManifestError::new(&target.to_string(), message)),
+        }
+    }
+    found
+}
+
+fn workload_of(object: &Value) -> Result<Workload, String> {
+    match Workload::from_value(object) {
+        Ok(Some(workload)) => Ok(workload),
+        Ok(None) => Err(format!(
+            "{} is not a workload kind",
+            object["kind"].as_str().unwrap_or("?")
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Every workload in scope that no controller owns: a Deployment explains its ReplicaSets
+/// and pods, so they are not explained again.
+async fn list_top_level(
+    connection: &k8s::Connection,
+    scope: &PodScope,
+    selector: Option<&str>,
+) -> Found {
+    let lists = k8s::list_top_level(connection, ListScope::of(scope), selector).await;
+    let mut found = (Vec::new(), Vec::new());
+    for (kind, listed) in lists {
+        match listed {
+            Ok(objects) => {
+                for object in &objects {
+                    match workload_of(object) {
+                        Ok(workload) => found.0.push(workload),
+                        Err(message) => {
+                            let name = object["metadata"]["name"].as_str().unwrap_or_default();
+                            let label = WorkloadRef::new(kind, name).to_string();
+                            found.1.push(ManifestError::new(&label, message));
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                // `deployments`: every workload kind's plural is its name and an `s`.
+                let plural = format!("{}s", kind.name().to_ascii_lowercase());
+                found.1.push(ManifestError::new(&plural, error.to_string()));
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,274 @@
+//! Workload objects as raw JSON: read, listed, patched and replaced exactly as the API
+//! server has them. This is the one way every command reads workloads. Why JSON and not
+//! typed structs: migrate keeps byte-for-byte backups and sends minimal patches (typed
+//! structs would drop fields this version of k8s-openapi does not know), and explain-pod
+//! builds its [`Workload`](crate::explain::Workload) from JSON anyway, so a typed read
+//! would only add a round trip.
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{Namespace, Pod};
+use kube::Resource;
+use kube::api::{GetParams, Patch, PatchParams, PostParams};
+use kube::core::Request;
+use serde_json::Value;
+
+use super::Connection;
+use super::error::{ApiError, ApiRequest, ListScope, Verb, classify};
+use super::list::{first_page_names, list_pages, resource_name};
+use crate::explain::WorkloadKind;
+
+/// The field manager migrate's writes are recorded under.
+pub const FIELD_MANAGER: &str = "kubectl-sandbox";
+
+/// Where a kind lives in the API, from k8s-openapi's own metadata.
+struct Collection {
+    /// `/apis/apps/v1/namespaces/NS/deployments`, or across namespaces without `NS`.
+    path: String,
+    /// `deployments.apps`, as RBAC names it.
+    resource: String,
+    /// `apps/v1`.
+    api_version: String,
+}
+
+fn collection(kind: WorkloadKind, namespace: Option<&str>) -> Collection {
+    fn of<K: Resource<DynamicType = ()>>(namespace: Option<&str>) -> Collection {
+        Collection {
+            path: K::url_path(&(), namespace),
+            resource: resource_name::<K>(),
+            api_version: K::api_version(&()).into_owned(),
+        }
+    }
+    match kind {
+        WorkloadKind::Pod => of::<Pod>(namespace),
+        WorkloadKind::Deployment => of::<Deployment>(namespace),
+        WorkloadKind::StatefulSet => of::<StatefulSet>(namespace),
+        WorkloadKind::DaemonSet => of::<DaemonSet>(namespace),
+        WorkloadKind::ReplicaSet => of::<ReplicaSet>(namespace),
+        WorkloadKind::Job => of::<Job>(namespace),
+        WorkloadKind::CronJob => of::<CronJob>(namespace),
+    }
+}
+
+/// One request about one object: where it goes and how a failure is named.
+struct One<'a> {
+    connection: &'a Connection,
+    collection: Collection,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+impl<'a> One<'a> {
+    fn new(
+        connection: &'a Connection,
+        kind: WorkloadKind,
+        namespace: &'a str,
+        name: &'a str,
+    ) -> Self {
+        One {
+            connection,
+            collection: collection(kind, Some(namespace)),
+            namespace,
+            name,
+        }
+    }
+
+    /// The answer, or the failure classified.
+    fn answer(&self, verb: Verb, result: Result<Value, kube::Error>) -> Result<Value, ApiError> {
+        result.map_err(|error| {
+            let request = ApiRequest {
+                verb,
+                resource: self.collection.resource.clone(),
+                scope: ListScope::Namespace(self.namespace),
+                name: Some(self.name),
+            };
+            classify(&error, &request, &self.connection.server)
+        })
+    }
+}
+
+/// One object, as the API server returns it.
+pub async fn get_workload(
+    connection: &Connection,
+    kind: WorkloadKind,
+    namespace: &str,
+    name: &str,
+) -> Result<Value, ApiError> {
+    let one = One::new(connection, kind, namespace, name);
+    let result = match Request::new(&one.collection.path).get(name, &GetParams::default()) {
+        Ok(request) => connection.client.request(request).await,
+        Err(error) => Err(kube::Error::BuildRequest(error)),
+    };
+    one.answer(Verb::Get, result)
+}
+
+/// Every object of `kind` in `scope` matching `selector`, in pages, each with its
+/// `apiVersion` and `kind` (list items carry none of their own), so every object reads
+/// like a manifest.
+pub async fn list_workloads(
+    connection: &Connection,
+    kind: WorkloadKind,
+    scope: ListScope<'_>,
+    selector: Option<&str>,
+) -> Result<Vec<Value>, ApiError> {
+    let namespace = match scope {
+        ListScope::Namespace(namespace) => Some(namespace),
+        ListScope::Cluster | ListScope::AllNamespaces => None,
+    };
+    let Collection {
+        path,
+        resource,
+        api_version,
+    } = collection(kind, namespace);
+    let stamp = |mut item: Value| {
+        item["apiVersion"] = Value::String(api_version.clone());
+        item["kind"] = Value::String(kind.name().to_string());
+        item
+    };
+    list_pages(&connection.client, path, selector, stamp)
+        .await
+        .map_err(|error| {
+            let request = ApiRequest {
+                verb: Verb::List,
+                resource,
+                scope,
+                name: None,
+            };
+            classify(&error, &request, &connection.server)
+        })
+}
+
+/// Up to `limit` names of `kind` in `namespace`, metadata only, for shell completion:
+/// none when they cannot be read (a completion that prints errors is worse than none).
+pub async fn workload_names(
+    connection: &Connection,
+    kind: WorkloadKind,
+    namespace: &str,
+    limit: u32,
+) -> Vec<String> {
+    let path = collection(kind, Some(namespace)).path;
+    first_page_names(&connection.client, path, limit)
+        .await
+        .unwrap_or_default()
+}
+
+/// Up to `limit` namespace names, for shell completion; none when they cannot be read.
+pub async fn namespace_names(connection: &Connection, limit: u32) -> Vec<String> {
+    first_page_names(&connection.client, Namespace::url_path(&(), None), limit)
+        .await
+        .unwrap_or_default()
+}
+
+/// The kinds [`list_top_level`] lists, owners before what they own.
+pub const OWNERS_FIRST: [WorkloadKind; 7] = [
+    WorkloadKind::Deployment,
+    WorkloadKind::StatefulSet,
+    WorkloadKind::DaemonSet,
+    WorkloadKind::CronJob,
+    WorkloadKind::Job,
+    WorkloadKind::ReplicaSet,
+    WorkloadKind::Pod,
+];
+
+/// Every workload in `scope` matching `selector` that no controller owns (a Deployment
+/// stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`] order; the
+/// seven lists are read at once.
+pub async fn list_top_level(
+    connection: &Connection,
+    scope: ListScope<'_>,
+    selector: Option<&str>,
+) -> Vec<(WorkloadKind, Result<Vec<Value>, ApiError>)> {
+    let list = |kind| async move {
+        let listed = list_workloads(connection, kind, scope, selector).await;
+        let unowned = listed.map(|objects| objects.into_iter().filter(|o| !is_owned(o)).collect());
+        (kind, unowned)
+    };
+    let [a, b, c, d, e, f, g] = OWNERS_FIRST;
+    let (a, b, c, d, e, f, g) = tokio::join!(
+        list(a),
+        list(b),
+        list(c),
+        list(d),
+        list(e),
+        list(f),
+        list(g)
+    );
+    vec![a, b, c, d, e, f, g]
+}
+
+/// Whether a controller (a Deployment's ReplicaSet, a CronJob's Job...) owns the object.
+fn is_owned(object: &Value) -> bool {
+    object["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|owner| owner["controller"] == Value::Bool(true))
+}
+
+/// A JSON merge patch. Put `metadata.resourceVersion` in the patch to make it
+/// conditional: the API server answers 409 Conflict if the object changed since.
+pub async fn merge_patch(
+    connection: &Connection,
+    kind: WorkloadKind,
+    namespace: &str,
+    name: &str,
+    patch: &Value,
+    dry_run: bool,
+) -> Result<Value, ApiError> {
+    let params = PatchParams {
+        dry_run,
+        field_manager: Some(FIELD_MANAGER.to_string()),
+        ..PatchParams::default()
+    };
+    let one = One::new(connection, kind, namespace, name);
+    let result = match Request::new(&one.collection.path).patch(name, &params, &Patch::Merge(patch))
+    {
+        Ok(request) => connection.client.request(request).await,
+        Err(error) => Err(kube::Error::BuildRequest(error)),
+    };
+    one.answer(Verb::Patch, result)
+}
+
+/// Replaces the object (PUT); the body's `metadata.resourceVersion` makes it conditional.
+pub async fn replace(
+    connection: &Connection,
+    kind: WorkloadKind,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+) -> Result<Value, ApiError> {
+    let params = PostParams {
+        dry_run: false,
+        field_manager: Some(FIELD_MANAGER.to_string()),
+    };
+    let one = One::new(connection, kind, namespace, name);
+    let body = serde_json::to_vec(object).expect("JSON values serialise");
+    let result = match Request::new(&one.collection.path).replace(name, &params, body) {
+        Ok(request) => connection.client.request(request).await,
+        Err(error) => Err(kube::Error::BuildRequest(error)),
+    };
+    one.answer(Verb::Update, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collections_come_from_the_api_groups() {
+        let deployments = collection(WorkloadKind::Deployment, Some("shop"));
+        assert_eq!(
+            deployments.path,
+            "/apis/apps/v1/namespaces/shop/deployments"
+        );
+        assert_eq!(deployments.resource, "deployments.apps");
+        assert_eq!(deployments.api_version, "apps/v1");
+        assert_eq!(
+            collection(WorkloadKind::CronJob, None).path,
+            "/apis/batch/v1/cronjobs"
+        );
+        let pods = collection(WorkloadKind::Pod, Some("a"));
+        assert_eq!(pods.path, "/api/v1/namespaces/a/pods");
+        assert_eq!(pods.api_version, "v1");
+    }
+}
