@@ -58,7 +58,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__check)
-            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --from --untrusted --untrusted-selector --output --no-headers --fail-on --allow-skip --no-gke --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --all-contexts --contexts --all-clusters --parallel --cluster-timeout --from --untrusted --untrusted-selector --output --no-headers --fail-on --allow-skip --summary --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +109,18 @@ _kubectl__sandbox() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contexts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -380,7 +392,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__snapshot)
-            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --output --allow-skip --no-gke --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --namespace --all-namespaces --selector --all-contexts --contexts --all-clusters --parallel --cluster-timeout --output --allow-skip --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,6 +443,18 @@ _kubectl__sandbox() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contexts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,9 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s n -l namespace -d 'Read pods of this namespace only (default: all namespaces)' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s l -l selector -d 'Read only pods matching this label selector' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l contexts -d 'Audit these contexts (comma-separated)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l parallel -d 'How many clusters are read at the same time' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l cluster-timeout -d 'How long one cluster may take to read before it is reported unreachable' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l from -d 'Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster' -r -F
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l untrusted -d 'A namespace whose pods must all run under gVisor (repeatable)' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l untrusted-selector -d 'Namespaces whose labels match this selector must run every pod under gVisor' -r
@@ -52,8 +55,11 @@ yaml\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l fail-on -d 'Exit 1 when a finding is at or above this status' -r -f -a "fail\t''
 warn\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l all-contexts -d 'Audit every context of the kubeconfig'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l all-clusters -d 'Audit every GKE cluster of --project, found with one `gcloud container clusters list`'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-headers -d 'Table without headers, section titles or summary: one row per finding'
-complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l allow-skip -d 'Accept an incomplete audit (a part forbidden or gcloud unavailable): exit from the findings alone instead of 4'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l allow-skip -d 'Accept an incomplete audit (a cluster unreachable, a part forbidden): exit with what the findings alone say instead of 4'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l summary -d 'Many clusters: print only the fleet table, not each cluster\'s findings'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -l no-gke -d 'Do not ask GKE (gcloud) at all: the node-pool checks are SKIP, on purpose (the audit still counts as complete).'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s h -l help -d 'Print help'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand check" -s V -l version -d 'Print version'
@@ -67,9 +73,14 @@ complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l gcloud-timeout -d 'How long gcloud may take before it is stopped' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s n -l namespace -d 'Read pods of this namespace only (default: all namespaces)' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s l -l selector -d 'Read only pods matching this label selector' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l contexts -d 'Audit these contexts (comma-separated)' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l parallel -d 'How many clusters are read at the same time' -r
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l cluster-timeout -d 'How long one cluster may take to read before it is reported unreachable' -r
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s o -l output -d 'Output format' -r -f -a "json\t''
 yaml\t''"
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s A -l all-namespaces -d 'Read pods of every namespace (the default; accepted for kubectl habits)'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l all-contexts -d 'Audit every context of the kubeconfig'
+complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l all-clusters -d 'Audit every GKE cluster of --project, found with one `gcloud container clusters list`'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l allow-skip -d 'Accept an incomplete snapshot (a part forbidden or gcloud unavailable): exit 0 instead of 4. The gaps are recorded in the file either way'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -l no-gke -d 'Do not ask GKE (gcloud) at all: the snapshot\'s GKE part is left out, on purpose.'
 complete -c kubectl-sandbox -n "__fish_kubectl_sandbox_using_subcommand snapshot" -s h -l help -d 'Print help'

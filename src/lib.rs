@@ -10,6 +10,7 @@ pub mod cli;
 pub mod dry_run;
 pub mod exit;
 pub mod explain;
+pub mod fleet;
 pub mod gke;
 pub mod k8s;
 #[cfg(test)]

@@ -140,7 +140,10 @@ fn kubectl_completes_subcommands_flags_and_output_formats() {
         assert!(subcommands.iter().any(|s| s == expected), "{subcommands:?}");
     }
     assert_eq!(directive, ":4", "no file names among subcommands");
-    assert_eq!(kubectl.complete(&["check", "--con"]).0, ["--context"]);
+    assert_eq!(
+        kubectl.complete(&["check", "--con"]).0,
+        ["--context", "--contexts"]
+    );
     assert_eq!(
         kubectl.complete(&["check", "-o", ""]).0,
         ["table", "json", "yaml"]

@@ -328,3 +328,36 @@ fn creating_a_sandbox_pool_succeeds_against_the_mock() {
     let sandbox: Vec<&str> = after.sandbox_pools().map(|p| p.name.as_str()).collect();
     assert_eq!(sandbox, ["gvisor-pool"]);
 }
+
+#[test]
+fn lists_every_cluster_of_the_project_with_its_pools_in_one_request() {
+    let builder = GkeMock::builder(PROJECT)
+        .cluster("europe-west1", STANDARD)
+        .cluster("us-central1", AUTOPILOT);
+    let Some(rig) = rig(builder) else { return };
+    let listed = rig.gcloud.list_clusters(PROJECT, PATIENT).unwrap();
+    let names: Vec<&str> = listed.iter().map(|l| l.cluster.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["prod-eu", "tenants-auto"],
+        "gcloud sorts by zone, then name"
+    );
+    assert_eq!(listed[0].cluster.sandbox_pools().count(), 1);
+    assert_eq!(listed[1].cluster.project.as_deref(), Some(PROJECT));
+    let urls: Vec<String> = rig.mock.requests().into_iter().map(|r| r.url).collect();
+    assert_eq!(
+        urls,
+        ["/v1/projects/acme-prod/locations/-/clusters?alt=json"]
+    );
+}
+
+#[test]
+fn a_list_refused_names_the_list_permission() {
+    let builder = GkeMock::builder(PROJECT)
+        .cluster("europe-west1", STANDARD)
+        .failure(Failure::PermissionDenied);
+    let Some(rig) = rig(builder) else { return };
+    let gap = rig.gcloud.list_clusters(PROJECT, PATIENT).unwrap_err();
+    assert!(gap.reason.contains("code=403"), "{}", gap.reason);
+    assert!(gap.hint.contains("container.clusters.list"), "{}", gap.hint);
+}

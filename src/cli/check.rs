@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::CliError;
+use super::fleet::FleetArgs;
 use super::source_args::{PodArgs, SourceArgs};
 use crate::check::{Gate, Report, Status, Untrusted};
 use crate::render::check_table::{self, TableOptions};
@@ -20,7 +21,9 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the node-pool checks 
     kubectl sandbox check\n  \
     kubectl sandbox check --untrusted tenant-a --untrusted tenant-b\n  \
     kubectl sandbox check --untrusted-selector trust=untrusted -o json\n  \
-    kubectl sandbox check --from snapshot.json --fail-on warn\n\n\
+    kubectl sandbox check --from snapshot.json --fail-on warn\n  \
+    kubectl sandbox check --all-contexts --summary\n  \
+    kubectl sandbox check --project acme-prod --all-clusters -o json\n\n\
     Exit codes: 0 everything read and nothing at or above --fail-on, 1 a finding at or above \
     it, 2 usage or invalid input, 3 cluster unreachable, 4 incomplete: a part could not be \
     read (SKIP: forbidden, gcloud missing or failed; --allow-skip accepts it).")]
@@ -31,8 +34,11 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub pods: PodArgs,
 
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
     /// Audit a snapshot saved by `kubectl sandbox snapshot` instead of a live cluster.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["kubeconfig", "context", "namespace", "selector", "project", "location", "cluster", "no_gke"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["kubeconfig", "context", "namespace", "selector", "project", "location", "cluster", "no_gke", "all_contexts", "contexts", "all_clusters"])]
     pub from: Option<std::path::PathBuf>,
 
     /// A namespace whose pods must all run under gVisor (repeatable).
@@ -55,10 +61,14 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Fail)]
     pub fail_on: FailOn,
 
-    /// Accept an incomplete audit (a part forbidden or gcloud unavailable): exit from the
-    /// findings alone instead of 4.
+    /// Accept an incomplete audit (a cluster unreachable, a part forbidden): exit with what
+    /// the findings alone say instead of 4.
     #[arg(long)]
     pub allow_skip: bool,
+
+    /// Many clusters: print only the fleet table, not each cluster's findings.
+    #[arg(long, help_heading = "Many clusters")]
+    pub summary: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,7 +85,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn status(self) -> Status {
+    pub(super) fn status(self) -> Status {
         match self {
             FailOn::Fail => Status::Fail,
             FailOn::Warn => Status::Warn,
@@ -84,8 +94,21 @@ impl FailOn {
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+    if args.fleet.requested() {
+        let fleet = super::fleet::capture(&args.fleet, &args.source, &args.pods)?;
+        return Ok(super::fleet_check::print(&fleet, args));
+    }
     let snapshot = match &args.from {
-        Some(path) => super::gather::saved_snapshot(path, &args.source)?,
+        Some(path) => {
+            let text = super::gather::read_input(path)?;
+            if let Some(fleet) = super::fleet::parse_fleet_snapshot(&text) {
+                let fleet = fleet.map_err(|why| {
+                    CliError::usage(format!("{}: not a fleet snapshot: {why}", path.display()))
+                })?;
+                return Ok(super::fleet_check::print(&fleet, args));
+            }
+            super::gather::saved_snapshot(path, &text, &args.source)?
+        }
         None => super::gather::live_snapshot(&args.source, &args.pods)?,
     };
     let untrusted = Untrusted {

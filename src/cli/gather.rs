@@ -16,9 +16,13 @@ use crate::snapshot::{
 
 /// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
 /// replaces its GKE part.
-pub fn saved_snapshot(path: &Path, source: &SourceArgs) -> Result<ClusterSnapshot, CliError> {
-    let text = read_input(path)?;
-    let mut snapshot = parse_saved(&text).map_err(|why| {
+/// `text` is the file's content, read with [`read_input`]; `path` names it in messages.
+pub fn saved_snapshot(
+    path: &Path,
+    text: &str,
+    source: &SourceArgs,
+) -> Result<ClusterSnapshot, CliError> {
+    let mut snapshot = parse_saved(text).map_err(|why| {
         let hint = match why {
             SavedSnapshotError::NotASnapshot(_) => {
                 "write one with: kubectl sandbox snapshot -o json > FILE"
@@ -46,7 +50,7 @@ pub fn read_gke_json(path: &Path) -> Result<GkeCluster, CliError> {
 }
 
 /// A file, or standard input for `-`.
-fn read_input(path: &Path) -> Result<String, CliError> {
+pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
     let result = if path == Path::new("-") {
         std::io::read_to_string(std::io::stdin())
     } else {
@@ -106,20 +110,10 @@ pub(super) async fn read_live(
     let gke = start_gke(source, &connection.cluster, Arc::clone(&cancel_gcloud));
     let (reads, admission) = match reading {
         Reading::Audit { pod_selector } => {
-            let (reads, admission) = tokio::join!(
-                k8s::read_cluster(&connection, &scope, pod_selector),
-                k8s::read_admission(&connection),
-            );
+            let (reads, admission) = read_audit(&connection, &scope, pod_selector).await;
             (reads, Some(admission))
         }
         Reading::WorkloadContext => (k8s::read_context(&connection).await, None),
-    };
-    let (admission_policies, admission_bindings) = match admission {
-        Some(admission) => (admission.policies, admission.bindings),
-        None => (
-            Part::Unknown(Gap::not_read("admission policies")),
-            Part::Unknown(Gap::not_read("admission policy bindings")),
-        ),
     };
     if let Some(gap) = reads.unreachable() {
         // No audit without the cluster: stop gcloud now rather than wait for its answer.
@@ -133,10 +127,42 @@ pub(super) async fn read_live(
             "run again",
         ))
     });
-    let snapshot = ClusterSnapshot {
+    let snapshot = assemble(&connection.context, scope, gke, reads, admission);
+    Ok((connection, snapshot))
+}
+
+/// What check audits in the cluster, read at once: the four lists and the admission
+/// policies.
+pub(super) async fn read_audit(
+    connection: &k8s::Connection,
+    scope: &PodScope,
+    pod_selector: Option<&str>,
+) -> (k8s::ClusterReads, k8s::AdmissionReads) {
+    tokio::join!(
+        k8s::read_cluster(connection, scope, pod_selector),
+        k8s::read_admission(connection),
+    )
+}
+
+/// The snapshot of what was read; `admission` is None when the command did not read it.
+pub(super) fn assemble(
+    context: &str,
+    scope: PodScope,
+    gke: Part<GkeCluster>,
+    reads: k8s::ClusterReads,
+    admission: Option<k8s::AdmissionReads>,
+) -> ClusterSnapshot {
+    let (admission_policies, admission_bindings) = match admission {
+        Some(admission) => (admission.policies, admission.bindings),
+        None => (
+            Part::Unknown(Gap::not_read("admission policies")),
+            Part::Unknown(Gap::not_read("admission policy bindings")),
+        ),
+    };
+    ClusterSnapshot {
         schema: SNAPSHOT_SCHEMA.to_string(),
         captured_at: Some(k8s_openapi::jiff::Timestamp::now().to_string()),
-        context: Some(connection.context.clone()),
+        context: Some(context.to_string()),
         pod_scope: scope,
         gke,
         runtime_classes: reads.runtime_classes,
@@ -145,8 +171,7 @@ pub(super) async fn read_live(
         pods: reads.pods,
         admission_policies,
         admission_bindings,
-    };
-    Ok((connection, snapshot))
+    }
 }
 
 /// The GKE part: a saved file, nothing (`--no-gke`), or one gcloud call on a blocking

@@ -5,6 +5,8 @@ pub mod complete_plugin;
 mod completion;
 mod error;
 pub mod explain_pod;
+mod fleet;
+mod fleet_check;
 mod gather;
 pub mod generated;
 pub mod kube_args;

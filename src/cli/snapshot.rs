@@ -15,7 +15,8 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the snapshot's GKE pa
     mut_arg("no_gke", |a| a.help(NO_GKE_HELP)),
     after_help = "Examples:\n  \
     kubectl sandbox snapshot > prod-eu.json\n  \
-    kubectl sandbox check --from prod-eu.json\n\n\
+    kubectl sandbox check --from prod-eu.json\n  \
+    kubectl sandbox snapshot --all-contexts > fleet.json\n\n\
     Exit codes: 0 everything read, 2 usage, 3 cluster unreachable, 4 incomplete: a part could \
     not be read (the file records why; --allow-skip accepts it).")]
 pub struct SnapshotArgs {
@@ -24,6 +25,9 @@ pub struct SnapshotArgs {
 
     #[command(flatten)]
     pub pods: PodArgs,
+
+    #[command(flatten)]
+    pub fleet: super::fleet::FleetArgs,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Json)]
@@ -42,6 +46,18 @@ pub enum Format {
 }
 
 pub fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
+    if args.fleet.requested() {
+        // One document holding every cluster's snapshot: `check --from` audits it again.
+        let fleet = super::fleet::capture(&args.fleet, &args.source, &args.pods)?;
+        print!(
+            "{}",
+            match args.output {
+                Format::Json => data::json(&fleet),
+                Format::Yaml => data::yaml(&fleet),
+            }
+        );
+        return Ok(crate::exit::OK);
+    }
     let snapshot = super::gather::live_snapshot(&args.source, &args.pods)?;
     let text = match args.output {
         Format::Json => data::json(&snapshot),

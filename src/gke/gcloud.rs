@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{GkeCluster, GkeTarget, gcloud_failure};
+use super::{GkeCluster, GkeTarget, ListedCluster, gcloud_failure, names};
 use crate::snapshot::Gap;
 
 /// Environment variable naming the gcloud to run instead of the one on PATH (for tests).
@@ -182,19 +182,77 @@ impl Gcloud {
         })?;
         let output = self
             .run(&describe_argv(target), timeout)
-            .map_err(|e| match e {
-                GcloudError::TimedOut { after } => gcloud_failure::timed_out(after),
-                other => Gap::new(
-                    other.to_string(),
-                    format!(
-                        "check that {} is a working Google Cloud CLI (`gcloud version`), or pass \
-                         --gke-json FILE",
-                        self.path.display()
-                    ),
-                ),
-            })?;
+            .map_err(|e| self.run_failed(e))?;
         cluster_from_output(target, &output)
     }
+
+    /// `gcloud container clusters list --project P`: every cluster of the project, node
+    /// pools included, in one call. gcloud asks the API's `projects.locations.clusters.list`
+    /// with location `-` (all locations): `GET /v1/projects/P/locations/-/clusters`.
+    pub fn list_clusters(
+        &self,
+        project: &str,
+        timeout: Duration,
+    ) -> Result<Vec<ListedCluster>, Gap> {
+        names::validate_project(project)
+            .map_err(|e| Gap::new(format!("refusing to run gcloud: {e}"), "fix --project"))?;
+        let output = self
+            .run(&list_argv(project), timeout)
+            .map_err(|e| self.run_failed(e))?;
+        clusters_from_list_output(project, &output)
+    }
+
+    fn run_failed(&self, error: GcloudError) -> Gap {
+        match error {
+            GcloudError::TimedOut { after } => gcloud_failure::timed_out(after),
+            other => Gap::new(
+                other.to_string(),
+                format!(
+                    "check that {} is a working Google Cloud CLI (`gcloud version`), or pass \
+                     --gke-json FILE",
+                    self.path.display()
+                ),
+            ),
+        }
+    }
+}
+
+/// `container clusters list --project P --format json`.
+pub fn list_argv(project: &str) -> Vec<String> {
+    [
+        "container",
+        "clusters",
+        "list",
+        "--project",
+        project,
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// Reads a finished `clusters list`; clusters without a selfLink get the listed project.
+fn clusters_from_list_output(project: &str, output: &Output) -> Result<Vec<ListedCluster>, Gap> {
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(gcloud_failure::list_failed(
+            project,
+            output.status.code(),
+            &stderr,
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut listed = GkeCluster::list_from_json(&stdout)
+        .map_err(|e| gcloud_failure::not_a_cluster(&e.to_string()))?;
+    for entry in &mut listed {
+        entry
+            .cluster
+            .project
+            .get_or_insert_with(|| project.to_string());
+    }
+    Ok(listed)
 }
 
 /// `container clusters describe CLUSTER --location L --project P --format json`.
@@ -279,6 +337,30 @@ mod tests {
             "container clusters describe tenants-auto --location us-central1 \
              --project acme-prod --format json"
         );
+    }
+
+    #[test]
+    fn argv_is_the_documented_list() {
+        assert_eq!(
+            list_argv("acme-prod").join(" "),
+            "container clusters list --project acme-prod --format json"
+        );
+    }
+
+    #[test]
+    fn a_list_fills_missing_projects_and_a_failure_is_classified() {
+        let json = format!(
+            "[{}, {}]",
+            include_str!("../../tests/fixtures/gke/autopilot.json"),
+            include_str!("../../tests/fixtures/gke/standard-with-sandbox.json")
+        );
+        let listed = clusters_from_list_output("other", &output(0, &json, "")).unwrap();
+        let projects: Vec<_> = listed.iter().map(|l| l.cluster.project.clone()).collect();
+        assert_eq!(projects, [Some("other".into()), Some("acme-prod".into())]);
+        let stderr =
+            "ERROR: (gcloud.container.clusters.list) ResponseError: code=403, message=no\n";
+        let gap = clusters_from_list_output("other", &output(1, "", stderr)).unwrap_err();
+        assert!(gap.hint.contains("container.clusters.list"), "{}", gap.hint);
     }
 
     #[test]

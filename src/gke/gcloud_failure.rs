@@ -58,11 +58,6 @@ pub fn describe_failed(target: &GkeTarget, exit_code: Option<i32>, stderr: &str)
     } = target;
     let said = error_line(stderr);
     match kind(stderr) {
-        FailureKind::Unauthenticated => Gap::new(
-            format!("gcloud has no valid credentials: {said}"),
-            "run `gcloud auth login` (or `gcloud auth application-default login`), then retry; \
-             --gke-json FILE reads a saved describe instead",
-        ),
         FailureKind::PermissionDenied => Gap::new(
             format!("permission denied reading GKE cluster {cluster} in project {project}: {said}"),
             format!(
@@ -79,18 +74,51 @@ pub fn describe_failed(target: &GkeTarget, exit_code: Option<i32>, stderr: &str)
                  `gcloud container clusters list --project {project}`"
             ),
         ),
+        other => any_command_failed(other, exit_code, &said, "describe"),
+    }
+}
+
+/// The Gap for a `clusters list --project P` that exited non-zero.
+pub fn list_failed(project: &str, exit_code: Option<i32>, stderr: &str) -> Gap {
+    let said = error_line(stderr);
+    match kind(stderr) {
+        FailureKind::PermissionDenied => Gap::new(
+            format!("permission denied listing the GKE clusters of project {project}: {said}"),
+            format!(
+                "the account needs the permission container.clusters.list on project {project}, \
+                 e.g. from the role roles/container.clusterViewer"
+            ),
+        ),
+        FailureKind::NotFound => Gap::new(
+            format!("project {project} was not found: {said}"),
+            "check --project (the project ID, not its display name): `gcloud projects list`",
+        ),
+        other => any_command_failed(other, exit_code, &said, "list"),
+    }
+}
+
+/// The failures that read the same whichever `clusters` command gcloud ran.
+fn any_command_failed(kind: FailureKind, exit_code: Option<i32>, said: &str, command: &str) -> Gap {
+    match kind {
+        FailureKind::Unauthenticated => Gap::new(
+            format!("gcloud has no valid credentials: {said}"),
+            "run `gcloud auth login` (or `gcloud auth application-default login`), then retry; \
+             --gke-json FILE reads a saved describe instead",
+        ),
         FailureKind::UndecodableResponse => Gap::new(
             format!("the GKE API answered with something gcloud could not decode: {said}"),
             "check gcloud's API endpoint settings and any proxy in between \
              (`gcloud config list`), or pass --gke-json FILE",
         ),
-        FailureKind::Other => Gap::new(
+        _ => Gap::new(
             match exit_code {
                 Some(code) => format!("gcloud exited with code {code}: {said}"),
                 None => format!("gcloud was stopped by a signal: {said}"),
             },
-            "run the same `gcloud container clusters describe` yourself to see the whole error, \
-             or pass --gke-json FILE",
+            format!(
+                "run the same `gcloud container clusters {command}` yourself to see the whole \
+                 error, or pass --gke-json FILE"
+            ),
         ),
     }
 }
@@ -231,6 +259,23 @@ mod tests {
         assert_eq!(
             gap.reason,
             "gcloud was stopped by a signal: (nothing on stderr)"
+        );
+    }
+
+    #[test]
+    fn a_failed_list_names_the_list_permission() {
+        let stderr = HTTP_403.replace("clusters.describe", "clusters.list");
+        let gap = list_failed("acme-prod", Some(1), &stderr);
+        assert!(
+            gap.reason
+                .contains("listing the GKE clusters of project acme-prod")
+        );
+        assert!(gap.hint.contains("container.clusters.list"), "{}", gap.hint);
+        let gap = list_failed("acme-prod", Some(1), "ERROR: (gcloud) boom\n");
+        assert!(
+            gap.hint.contains("gcloud container clusters list"),
+            "{}",
+            gap.hint
         );
     }
 

@@ -9,6 +9,8 @@ pub mod names;
 pub mod target;
 mod version;
 
-pub use model::{Autoscaling, GkeCluster, NodePool, ParseError, SandboxSetting, Telemetry};
+pub use model::{
+    Autoscaling, GkeCluster, ListedCluster, NodePool, ParseError, SandboxSetting, Telemetry,
+};
 pub use target::GkeTarget;
 pub use version::{AUTOPILOT_SANDBOX_FROM, GkeVersion};

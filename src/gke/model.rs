@@ -118,7 +118,31 @@ pub enum ParseError {
     MissingField(&'static str),
 }
 
+/// One cluster of `gcloud container clusters list --format json`, with the API server
+/// address a kubeconfig's `server: https://ENDPOINT` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedCluster {
+    pub cluster: GkeCluster,
+    /// `endpoint`: the control plane's IP address (absent while a cluster is provisioning).
+    pub endpoint: Option<String>,
+}
+
 impl GkeCluster {
+    /// Parses `gcloud container clusters list --format json` output: a JSON array of the
+    /// same `Cluster` objects `describe` prints, node pools included.
+    pub fn list_from_json(text: &str) -> Result<Vec<ListedCluster>, ParseError> {
+        let raw: Vec<api::Cluster> = serde_json::from_str(text)?;
+        raw.into_iter()
+            .map(|cluster| {
+                let endpoint = cluster.endpoint.clone().filter(|e| !e.is_empty());
+                Ok(ListedCluster {
+                    cluster: cluster.normalise()?,
+                    endpoint,
+                })
+            })
+            .collect()
+    }
+
     /// Parses `gcloud container clusters describe --format json` output.
     pub fn from_describe_json(text: &str) -> Result<Self, ParseError> {
         let raw: api::Cluster = serde_json::from_str(text)?;
@@ -145,6 +169,7 @@ mod api {
         location: Option<String>,
         zone: Option<String>,
         self_link: Option<String>,
+        pub(super) endpoint: Option<String>,
         #[serde(default)]
         locations: Vec<String>,
         current_master_version: Option<String>,
@@ -361,6 +386,29 @@ mod tests {
         format!(
             r#"{{"name":"c","location":"l","nodePools":[{{"name":"p","config":{{"imageType":"COS_CONTAINERD"{sandbox}}}}}]}}"#
         )
+    }
+
+    #[test]
+    fn a_list_is_the_clusters_with_their_endpoints() {
+        let text = format!(
+            r#"[{}, {{"name":"up","location":"l","endpoint":"34.1.2.3","nodePools":[]}}]"#,
+            STANDARD
+        );
+        let listed = GkeCluster::list_from_json(&text).unwrap();
+        let names: Vec<&str> = listed.iter().map(|l| l.cluster.name.as_str()).collect();
+        assert_eq!(names, ["prod-eu", "up"]);
+        assert_eq!(listed[0].endpoint, None);
+        assert_eq!(listed[1].endpoint.as_deref(), Some("34.1.2.3"));
+        assert_eq!(
+            listed[0].cluster.node_pools.len(),
+            2,
+            "pools come with the list"
+        );
+        assert!(GkeCluster::list_from_json("[]").unwrap().is_empty());
+        assert!(
+            GkeCluster::list_from_json(STANDARD).is_err(),
+            "one object is not a list"
+        );
     }
 
     #[test]

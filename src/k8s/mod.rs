@@ -9,6 +9,7 @@
 
 mod admission;
 mod connect;
+mod contexts;
 mod error;
 mod kubeconfig;
 mod list;
@@ -24,6 +25,7 @@ mod writer;
 
 pub use admission::{AdmissionReads, read_admission};
 pub use connect::{ConnectError, ConnectOptions, Connection, connect, read_kubeconfig};
+pub use contexts::list_contexts;
 pub use error::{ApiError, ErrorKind, ListScope};
 pub use list::PAGE_SIZE;
 pub use pod_dry_run::dry_run_pod;

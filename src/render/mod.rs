@@ -6,6 +6,7 @@ pub mod check_table;
 mod columns;
 pub mod data;
 pub mod explain_table;
+pub mod fleet_table;
 pub mod migrate_table;
 mod palette;
 pub mod sarif;

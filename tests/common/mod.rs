@@ -138,3 +138,27 @@ pub fn schema_errors(schema_file: &str, report: &Value) -> Vec<String> {
         .map(|e| e.to_string())
         .collect()
 }
+
+/// What `report` breaks of `docs/check-fleet-report.schema.json`, whose per-cluster
+/// reports are held to `docs/check-report.schema.json` through its `$id`.
+pub fn fleet_schema_errors(report: &Value) -> Vec<String> {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(docs.join(name)).unwrap()).unwrap()
+    };
+    let check = read("check-report.schema.json");
+    let id = check["$id"].as_str().unwrap().to_string();
+    let registry = jsonschema::Registry::new()
+        .add(id, check)
+        .expect("the check schema registers")
+        .prepare()
+        .expect("the registry prepares");
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(&read("check-fleet-report.schema.json"))
+        .expect("the fleet schema is valid");
+    validator
+        .iter_errors(report)
+        .map(|e| e.to_string())
+        .collect()
+}

@@ -3,8 +3,11 @@
 //! Point gcloud at it with [`GkeMock::gcloud_env`]: gcloud then sends
 //! `GET /v1/projects/P/locations/L/clusters/C?alt=json` for `clusters describe`. Serves:
 //! - `GET …/locations/L/clusters/C`: a fixture, or 404 with a Google API error body;
-//! - `GET …/locations/-/clusters`: the project's clusters (gcloud lists them after a 404 to
-//!   suggest a name);
+//! - `GET …/locations/-/clusters`: the project's clusters, node pools included: what
+//!   `gcloud container clusters list --project P` requests (projects.locations.clusters.list
+//!   with location `-`, seen with gcloud 528), and what gcloud lists after a 404 to suggest
+//!   a name. Every cluster carries `zone`, as the real API fills it: gcloud sorts the list
+//!   by (zone, name) and crashes on a cluster without one;
 //! - `POST …/clusters/C/nodePools`, then `GET …/locations/L/operations/OP` and
 //!   `GET …/clusters/C/nodePools/NAME`: the three requests `gcloud container node-pools
 //!   create` makes (seen with gcloud 528). The operation is DONE at once and the new pool
@@ -67,7 +70,11 @@ impl GkeMockBuilder {
     /// Serves `describe_json` (shaped like `clusters describe --format json`) as the cluster
     /// named by its `name` field, in `location`.
     pub fn cluster(mut self, location: &str, describe_json: &str) -> Self {
-        let doc: Value = serde_json::from_str(describe_json).expect("fixture is JSON");
+        let mut doc: Value = serde_json::from_str(describe_json).expect("fixture is JSON");
+        if doc.get("zone").is_none() {
+            // The API fills the deprecated `zone` with the location, zonal or regional.
+            doc["zone"] = json!(location);
+        }
         let name = doc["name"]
             .as_str()
             .expect("fixture has a name")

@@ -2,9 +2,12 @@
 //! (the benchmark's check-with-gcloud run).
 //!
 //! ```text
-//! gke-mock --cluster-json FILE --env-file OUT.sh [--project P] [--location L]
+//! gke-mock --cluster-json FILE… --env-file OUT.sh [--project P] [--location L]
 //!          [--gcloud-config DIR] [--serve-for SECONDS]
 //! ```
+//!
+//! `--cluster-json` may be given several times: every cluster is served (and listed by
+//! `gcloud container clusters list`) in `--location`.
 //!
 //! Writes `export NAME='value'` lines to `--env-file` that point gcloud at the mock (see
 //! `GkeMock::gcloud_env`), prints `READY <port>`, then serves until killed or until
@@ -18,7 +21,7 @@ use testkit::gke_mock::GkeMock;
 struct Options {
     project: String,
     location: String,
-    cluster_json: PathBuf,
+    cluster_json: Vec<PathBuf>,
     env_file: PathBuf,
     gcloud_config: PathBuf,
     serve_for: Duration,
@@ -30,16 +33,17 @@ fn main() {
         Err(message) => {
             eprintln!("gke-mock: {message}");
             eprintln!(
-                "usage: gke-mock --cluster-json FILE --env-file OUT.sh [--project P] [--location L] [--gcloud-config DIR] [--serve-for SECONDS]"
+                "usage: gke-mock --cluster-json FILE… --env-file OUT.sh [--project P] [--location L] [--gcloud-config DIR] [--serve-for SECONDS]"
             );
             std::process::exit(2);
         }
     };
-    let describe = std::fs::read_to_string(&options.cluster_json).expect("read --cluster-json");
-    let mock = GkeMock::builder(&options.project)
-        .cluster(&options.location, &describe)
-        .deadline(options.serve_for)
-        .start();
+    let mut builder = GkeMock::builder(&options.project).deadline(options.serve_for);
+    for path in &options.cluster_json {
+        let describe = std::fs::read_to_string(path).expect("read --cluster-json");
+        builder = builder.cluster(&options.location, &describe);
+    }
+    let mock = builder.start();
     std::fs::create_dir_all(&options.gcloud_config).expect("create the gcloud config dir");
     let exports: String = mock
         .gcloud_env(&options.gcloud_config)
@@ -52,11 +56,11 @@ fn main() {
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let (mut cluster_json, mut env_file) = (None, None);
+    let mut env_file = None;
     let mut options = Options {
         project: "bench-project".into(),
         location: "europe-west1".into(),
-        cluster_json: PathBuf::new(),
+        cluster_json: Vec::new(),
         env_file: PathBuf::new(),
         gcloud_config: std::env::temp_dir().join(format!("gke-mock-gcloud-{}", std::process::id())),
         serve_for: Duration::from_secs(900),
@@ -66,7 +70,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         match flag.as_str() {
             "--project" => options.project = value()?,
             "--location" => options.location = value()?,
-            "--cluster-json" => cluster_json = Some(value()?),
+            "--cluster-json" => options.cluster_json.push(value()?.into()),
             "--env-file" => env_file = Some(value()?),
             "--gcloud-config" => options.gcloud_config = value()?.into(),
             "--serve-for" => {
@@ -79,7 +83,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    options.cluster_json = cluster_json.ok_or("--cluster-json is required")?.into();
+    if options.cluster_json.is_empty() {
+        return Err("--cluster-json is required".into());
+    }
     options.env_file = env_file.ok_or("--env-file is required")?.into();
     Ok(options)
 }
