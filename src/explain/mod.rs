@@ -6,7 +6,6 @@
 
 mod context;
 mod finding;
-mod path;
 mod report;
 pub mod rules;
 mod subject;
@@ -16,7 +15,7 @@ mod workload;
 
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
-pub use path::{FieldPath, Segment};
+pub use crate::manifest::{FieldPath, Segment};
 pub use report::{
     EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Outcome, Report, Source,
     Summary,
