@@ -13,9 +13,9 @@ mod universal;
 mod verdict;
 mod workload;
 
+pub use crate::manifest::{FieldPath, Segment};
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
-pub use crate::manifest::{FieldPath, Segment};
 pub use report::{
     EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Outcome, Report, Source,
     Summary,

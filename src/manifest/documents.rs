@@ -146,6 +146,16 @@ spec:
     }
 
     #[test]
+    fn a_stream_with_directives_is_read_whole_past_one_documents_budget() {
+        let text: String = std::iter::once("%YAML 1.2\n".to_string())
+            .chain((0..1500).map(|i| format!("---\nkind: Pod\nmetadata: {{name: p{i}}}\n")))
+            .collect();
+        let docs = parse_documents(&text).unwrap();
+        assert_eq!(docs.len(), 1500);
+        assert_eq!(docs[1499].lines.line_of(&path(&["metadata"])), 4501);
+    }
+
+    #[test]
     fn still_refuses_alias_expansion_bombs() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for level in 1..10u8 {

@@ -121,7 +121,9 @@ impl<'de> DeserializeSeed<'de> for Node<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         if self.depth > MAX_DEPTH {
-            return Err(de::Error::custom("nested deeper than the JSON reader reads"));
+            return Err(de::Error::custom(
+                "nested deeper than the JSON reader reads",
+            ));
         }
         let at = self.line.get();
         deserializer.deserialize_any(NodeVisitor { node: self, at })
@@ -234,6 +236,7 @@ mod tests {
 
     use super::*;
     use crate::manifest::FieldPath;
+    use crate::manifest::yaml;
 
     fn read(text: &str, first_line: u32) -> Option<Located> {
         read_document(&Chunk { first_line, text })
@@ -262,6 +265,23 @@ mod tests {
         assert_eq!(doc.lines.line_of(&FieldPath::root()), 7);
         assert_eq!(doc.lines.line_of(&FieldPath::of(&["a"])), 7);
         assert_eq!(doc.lines.line_of(&FieldPath::of(&["a"]).index(0)), 9);
+    }
+
+    #[test]
+    fn reads_json_as_the_yaml_reader_does() {
+        for text in [
+            "{\"kind\": \"Pod\", \"spec\": {\"hostPID\": true, \"containers\": []}}",
+            "---\n{\n\t\"a\": [1, -2, 1.5, 1e3, null, false, {}],\n\t\"b\": {\"c\": \"\\u00e9\\n\\\"\"}\n}\n",
+            "\n  [\n    {\"x\": \"y\"},\n    [\"z\"]\n  ]\n",
+            "{\"annotations\": {\"sidecar.istio.io/status\": \"{\\\"a\\\": 1}\", \"é\": \"ü\"}}",
+        ] {
+            let chunk = Chunk {
+                first_line: 3,
+                text,
+            };
+            let json = read_document(&chunk).expect(text);
+            assert_eq!(Ok(vec![json]), yaml::read_documents(&chunk), "{text}");
+        }
     }
 
     #[test]

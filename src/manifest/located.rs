@@ -110,4 +110,3 @@ impl fmt::Display for ParseError {
         Ok(())
     }
 }
-

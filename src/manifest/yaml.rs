@@ -140,20 +140,35 @@ fn split(node: RawNode, at: u32, offset: u32) -> (Value, LineMap) {
 }
 
 /// Every document of one piece from `split_documents`; empty documents are dropped.
+///
+/// Read from the text itself, about a quarter faster than through a reader. Its budget
+/// (nodes, events, aliases) then covers the whole piece: a piece `split_documents` could
+/// not cut (a stream with directives) may hold more documents than one budget allows, so
+/// a piece over budget is read again document by document, each with a budget of its own,
+/// which still stops a bomb inside one document.
 pub(super) fn read_documents(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
     // No snippet: errors are reported on one line as `file:line:column: message`.
-    let options = serde_saphyr::options! { with_snippet: false };
+    let options = || serde_saphyr::options! { with_snippet: false };
     let offset = chunk.first_line - 1;
-    let mut input = chunk.text.as_bytes();
-    serde_saphyr::read_with_options::<_, Spanned<RawNode>>(&mut input, options)
+    let documents =
+        match serde_saphyr::from_multiple_with_options::<Spanned<RawNode>>(chunk.text, options()) {
+            Err(serde_saphyr::Error::Budget { .. }) => {
+                let mut input = chunk.text.as_bytes();
+                serde_saphyr::read_with_options::<_, Spanned<RawNode>>(&mut input, options())
+                    .collect()
+            }
+            read => read,
+        };
+    let documents = documents.map_err(|e| parse_error(&e, offset))?;
+    Ok(documents
+        .into_iter()
         .map(|doc| {
-            let doc = doc.map_err(|e| parse_error(&e, offset))?;
             let at = narrow(doc.referenced.line()).saturating_add(offset);
             let (value, lines) = split(doc.value, at, offset);
-            Ok(Located { value, lines })
+            Located { value, lines }
         })
-        .filter(|doc| doc.as_ref().map_or(true, |doc| !doc.value.is_null()))
-        .collect()
+        .filter(|doc| !doc.value.is_null())
+        .collect())
 }
 
 fn parse_error(error: &serde_saphyr::Error, offset: u32) -> ParseError {
@@ -170,4 +185,3 @@ fn parse_error(error: &serde_saphyr::Error, offset: u32) -> ParseError {
         column: location.map(|at| narrow(at.column())),
     }
 }
-
