@@ -12,8 +12,7 @@ shift $(( $# > 0 ? 1 : 0 ))
 export RUSTC_BOOTSTRAP=1
 for target in ${@:-$(cargo fuzz list)}; do
   mkdir -p "corpus/$target"
-  # Every target starts from the manifests (seeds/manifest) and its own seeds.
-  cp -n seeds/manifest/* seeds/"$target"/* "corpus/$target/" 2>/dev/null || true
+  cp -n seeds/"$target"/* "corpus/$target/" 2>/dev/null || true
   log=$(mktemp)
   status=0
   cargo fuzz run "$target" --sanitizer none -- \

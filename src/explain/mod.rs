@@ -6,7 +6,6 @@
 
 mod context;
 mod finding;
-mod path;
 mod report;
 pub mod rules;
 mod subject;
@@ -15,9 +14,9 @@ mod verdict;
 mod workload;
 mod workload_ref;
 
+pub use crate::manifest::{FieldPath, Segment};
 pub use context::{Context, Unknown};
 pub use finding::{Effect, Finding, Hit};
-pub use path::{FieldPath, Segment};
 pub use report::{
     EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Report, ReportEntry, Source,
     Summary,

@@ -1,16 +1,24 @@
 //! Reading manifests for `explain-pod -f`: files, directories, stdin; multi-document YAML
 //! or JSON; `List` kinds; and the line of every field, for SARIF.
+//!
+//! Layers, each using only those above it: `path` (field paths), `located` (a document's
+//! value and line map), the two readers `json` (serde_json) and `yaml` (serde-saphyr),
+//! `split` and `parallel` (a stream cut at its `---` lines, read on every core),
+//! `documents` (which reader reads a piece), `objects` (documents to Kubernetes objects),
+//! `sources` (files, directories, stdin: the only IO).
 
-mod block_style;
-mod json_style;
+mod documents;
+mod json;
 mod located;
 mod objects;
 mod parallel;
-#[cfg(any(test, fuzzing))]
-pub mod readers_agree;
+mod path;
 mod sources;
 mod split;
+mod yaml;
 
-pub use located::{LineMap, Located, ParseError, parse_documents};
+pub use documents::parse_documents;
+pub use located::{LineMap, Located, ParseError};
 pub use objects::{ManifestError, ManifestObject, map_objects, parse_objects};
+pub use path::{FieldPath, Segment};
 pub use sources::{ManifestSet, SourceText, read_sources, read_sources_with};

@@ -6,11 +6,11 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::LineMap;
-use super::located::{Located, read_in_parallel};
+use super::documents::read_in_parallel;
+use super::located::{LineMap, Located};
 use super::parallel;
+use super::path::FieldPath;
 use super::split::{Chunk, split_documents};
-use crate::explain::FieldPath;
 
 /// One object of a manifest file.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,8 +27,9 @@ mod status;
 mod store;
 mod table;
 
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -45,14 +46,20 @@ pub use store::continue_token;
 
 /// The server stops accepting and answering after this long, whatever the test does.
 pub const HARD_DEADLINE: Duration = Duration::from_secs(300);
-/// How often the accept loop and delayed answers look at the stop flag.
+/// How often delayed answers look at the stop flag, and how long the accept loop rests
+/// after a failed accept (out of file descriptors, say) before it tries again.
 const POLL: Duration = Duration::from_millis(5);
 
 pub struct FakeApiServer {
     url: String,
+    address: SocketAddr,
     state: Arc<Mutex<route::State>>,
     stop: Arc<AtomicBool>,
     accept_thread: Option<JoinHandle<()>>,
+    /// How many times the accept loop has woken (once per connection).
+    wakeups: Arc<AtomicUsize>,
+    /// Dropping it ends the thread that stops the server at its deadline.
+    _deadline_timer: mpsc::Sender<()>,
 }
 
 impl FakeApiServer {
@@ -67,22 +74,34 @@ impl FakeApiServer {
         let address = format!("127.0.0.1:{port}");
         let listener =
             TcpListener::bind(&address).unwrap_or_else(|e| panic!("bind {address}: {e}"));
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
-        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let address = listener.local_addr().expect("local address");
+        let url = format!("http://{address}");
         let state = Arc::new(Mutex::new(route::State::default()));
         let stop = Arc::new(AtomicBool::new(false));
+        let wakeups = Arc::new(AtomicUsize::new(0));
+        let (deadline_timer, timer) = mpsc::channel::<()>();
+        {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                if timer.recv_timeout(deadline) == Err(RecvTimeoutError::Timeout) {
+                    stop_accepting(&stop, address);
+                }
+            });
+        }
         let deadline = Instant::now() + deadline;
         let accept_thread = {
-            let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
-            std::thread::spawn(move || accept_loop(&listener, &state, &stop, deadline))
+            let (state, stop, wakeups) =
+                (Arc::clone(&state), Arc::clone(&stop), Arc::clone(&wakeups));
+            std::thread::spawn(move || accept_loop(&listener, &state, &stop, &wakeups, deadline))
         };
         FakeApiServer {
             url,
+            address,
             state,
             stop,
             accept_thread: Some(accept_thread),
+            wakeups,
+            _deadline_timer: deadline_timer,
         }
     }
 
@@ -155,6 +174,12 @@ impl FakeApiServer {
         self.state().request_log = Some(Box::new(log));
     }
 
+    /// How many times the accept loop has woken so far: once per connection, never while
+    /// idle.
+    pub fn accept_wakeups(&self) -> usize {
+        self.wakeups.load(Ordering::SeqCst)
+    }
+
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state().requests.clone()
@@ -180,21 +205,37 @@ impl FakeApiServer {
 
 impl Drop for FakeApiServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        stop_accepting(&self.stop, self.address);
         if let Some(thread) = self.accept_thread.take() {
             let _ = thread.join();
         }
     }
 }
 
+/// Sets the stop flag, then wakes the accept loop, blocked in `accept`, with a connection
+/// of its own (which it drops unanswered).
+fn stop_accepting(stop: &AtomicBool, address: SocketAddr) {
+    stop.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect(address);
+}
+
+/// Blocks in `accept`, so a request is taken the moment it arrives: a loop that polled a
+/// non-blocking listener and slept between tries added up to its sleep to every request
+/// of a sequential client.
 fn accept_loop(
     listener: &TcpListener,
     state: &Arc<Mutex<route::State>>,
     stop: &Arc<AtomicBool>,
+    wakeups: &AtomicUsize,
     deadline: Instant,
 ) {
-    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
-        match listener.accept() {
+    loop {
+        let accepted = listener.accept();
+        wakeups.fetch_add(1, Ordering::SeqCst);
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match accepted {
             Ok((stream, _)) => {
                 let (state, stop) = (Arc::clone(state), Arc::clone(stop));
                 std::thread::spawn(move || serve_connection(stream, &state, &stop, deadline));
@@ -212,9 +253,6 @@ fn serve_connection(
     stop: &AtomicBool,
     deadline: Instant,
 ) {
-    if stream.set_nonblocking(false).is_err() {
-        return;
-    }
     let Ok(request) = http::read_request(&stream) else {
         return;
     };

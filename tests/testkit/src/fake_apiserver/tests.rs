@@ -372,3 +372,45 @@ fn write_kubeconfig_writes_contexts_clusters_and_users() {
     assert_eq!(credential["status"]["token"], "from-exec");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_accept_loop_wakes_only_for_connections() {
+    // The loop used to poll a non-blocking listener and sleep 5 ms between tries, which
+    // added up to 5 ms to every request of a sequential client (and woke it ten times in
+    // the idle time below); blocking in accept, it wakes once per request.
+    let server = FakeApiServer::start();
+    std::thread::sleep(Duration::from_millis(50));
+    for _ in 0..3 {
+        assert_eq!(get(&server, "/version").status, 200);
+    }
+    assert_eq!(server.accept_wakeups(), 3);
+}
+
+#[test]
+fn a_dropped_server_stops_accepting() {
+    let server = FakeApiServer::start();
+    let address = server.address;
+    assert_eq!(get(&server, "/version").status, 200);
+    drop(server);
+    assert!(
+        TcpStream::connect(address).is_err(),
+        "the listener is closed once the server is dropped"
+    );
+}
+
+#[test]
+fn the_server_stops_by_itself_at_its_deadline() {
+    let server = FakeApiServer::start_on(0, Duration::from_millis(100));
+    let thread = server.accept_thread.as_ref().expect("accept thread");
+    for _ in 0..100 {
+        if thread.is_finished() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        thread.is_finished(),
+        "the accept loop ended at the deadline"
+    );
+    assert!(server.stop.load(Ordering::SeqCst));
+}

@@ -1,5 +1,5 @@
 //! Field paths such as `spec.template.spec.initContainers[0].securityContext.privileged`:
-//! what every finding points at, and what the manifest reader maps to a line.
+//! what every finding points at, and what a document's line map turns into a line.
 
 use std::fmt;
 
