@@ -268,10 +268,21 @@ pub async fn write_all(
         };
         if let Some(why) = stopped {
             undo(writer, backup, &mut statuses[..=i]).await;
+            seal(backup);
             return (statuses, Some(why));
         }
     }
+    seal(backup);
     (statuses, None)
+}
+
+/// Folds the run's write records into the backup index. Every record is already synced to
+/// the journal, which `Backup::open` reads when it is still there, so a failure here loses
+/// nothing a rollback needs and changes nothing in the cluster.
+fn seal(backup: &Backup) {
+    if let Err(e) = backup.seal() {
+        eprintln!("warning: {e}; the backup's writes.jsonl still records every write");
+    }
 }
 
 /// Restores every `Migrated` entry among `statuses` (index = backup entry), newest first.

@@ -9,8 +9,14 @@
 //!   002-cronjob-batch-nightly.json
 //! ```
 //!
-//! `index.json` is rewritten after every write, so a rollback knows which objects were
-//! changed and can tell a later change by someone else from its own.
+//! A rollback must know which objects migrate changed and which resourceVersion its own
+//! write produced, to tell a later change by someone else from its own. Each write is
+//! recorded as one line appended to `writes.jsonl` and synced before the next write, so the
+//! cost of recording stays the same however many objects a run migrates (rewriting
+//! `index.json` after every write made a run quadratic in disk bytes). When the run ends,
+//! the records are folded into `index.json` (written whole, then renamed over the old one)
+//! and the journal is removed; a run that was cut short leaves the journal, which
+//! [`Backup::open`] reads back.
 
 use std::fs;
 use std::io::Write;
@@ -23,6 +29,7 @@ use crate::explain::WorkloadKind;
 
 pub const BACKUP_SCHEMA: &str = "kubectl-sandbox.dev/migrate-backup/v1";
 const INDEX: &str = "index.json";
+const JOURNAL: &str = "writes.jsonl";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
@@ -137,6 +144,11 @@ impl Backup {
             },
         };
         backup.save_index().map_err(place)?;
+        // Made now, with the directory synced by save_index, so that appending to it never
+        // needs the directory synced again.
+        fs::File::create(dir.join(JOURNAL))
+            .and_then(|_| fs::File::open(dir)?.sync_all())
+            .map_err(place)?;
         Ok(backup)
     }
 
@@ -157,10 +169,40 @@ impl Backup {
                 index.schema
             ));
         }
-        Ok(Backup {
+        let mut backup = Backup {
             dir: dir.to_path_buf(),
             index,
-        })
+        };
+        backup.replay_journal()?;
+        Ok(backup)
+    }
+
+    /// Applies the records of a run that did not reach [`Backup::seal`].
+    fn replay_journal(&mut self) -> Result<(), String> {
+        let path = self.dir.join(JOURNAL);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        // A crash can cut the last line short; every complete line was synced before the
+        // write it records was made, so a cut line records a write that may not have happened.
+        let complete = text.rsplit_once('\n').map_or("", |(lines, _)| lines);
+        for (n, line) in complete.lines().enumerate() {
+            let record: Record = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: not a write record: {e}", path.display(), n + 1))?;
+            let entry = self.index.objects.get_mut(record.object).ok_or_else(|| {
+                format!(
+                    "{}:{}: object {} is not in {INDEX}",
+                    path.display(),
+                    n + 1,
+                    record.object
+                )
+            })?;
+            entry.migrated_resource_version = Some(record.resource_version);
+            entry.migrated_generation = record.generation;
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -181,7 +223,7 @@ impl Backup {
     }
 
     /// Notes that entry `i` was changed, and the resourceVersion and generation the change
-    /// produced.
+    /// produced: one line appended to the journal and synced.
     pub fn record_migrated(
         &mut self,
         i: usize,
@@ -190,14 +232,45 @@ impl Backup {
     ) -> Result<(), String> {
         self.index.objects[i].migrated_resource_version = Some(resource_version.to_string());
         self.index.objects[i].migrated_generation = generation;
-        self.save_index()
-            .map_err(|e| format!("cannot update {}: {e}", self.dir.join(INDEX).display()))
+        let record = Record {
+            object: i,
+            resource_version: resource_version.to_string(),
+            generation,
+        };
+        let mut line = serde_json::to_string(&record).expect("a record serialises");
+        line.push('\n');
+        let path = self.dir.join(JOURNAL);
+        append_synced(&path, &line).map_err(|e| format!("cannot update {}: {e}", path.display()))
     }
 
-    fn save_index(&self) -> std::io::Result<()> {
-        let text = pretty(&self.index);
-        write_synced(&self.dir.join(INDEX), &text)
+    /// Folds the journal into `index.json` once the run's writes are over.
+    pub fn seal(&self) -> Result<(), String> {
+        let place =
+            |e: std::io::Error| format!("cannot update {}: {e}", self.dir.join(INDEX).display());
+        self.save_index().map_err(place)?;
+        match fs::remove_file(self.dir.join(JOURNAL)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(place(e)),
+            _ => Ok(()),
+        }
     }
+
+    /// Written beside the old index, synced, then renamed over it: a crash leaves either
+    /// index whole.
+    fn save_index(&self) -> std::io::Result<()> {
+        let staged = self.dir.join(format!("{INDEX}.new"));
+        write_synced(&staged, &pretty(&self.index))?;
+        fs::rename(&staged, self.dir.join(INDEX))?;
+        fs::File::open(&self.dir)?.sync_all()
+    }
+}
+
+/// One line of the journal: entry `object` of the index was written by migrate.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    object: usize,
+    resource_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    generation: Option<i64>,
 }
 
 fn pretty<T: Serialize>(value: &T) -> String {
@@ -211,6 +284,12 @@ fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = fs::File::create(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
+}
+
+fn append_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_data()
 }
 
 #[cfg(test)]
@@ -233,6 +312,11 @@ mod tests {
         )
         .unwrap();
         backup.record_migrated(0, "8", Some(2)).unwrap();
+        backup.seal().unwrap();
+        assert!(
+            !target.join(JOURNAL).exists(),
+            "sealed: the journal is folded in"
+        );
         let opened = Backup::open(&target).unwrap();
         assert_eq!(
             opened.index().objects[0].file,
@@ -248,6 +332,76 @@ mod tests {
         assert_eq!(opened.original(0).unwrap(), object);
         let again = Backup::create(&target, "prod", "now", &[]).unwrap_err();
         assert!(again.contains("not empty"), "{again}");
+    }
+
+    fn three_deployments(target: &Path) -> Backup {
+        let objects: Vec<Value> = (1..=3)
+            .map(|i| {
+                json!({"kind": "Deployment", "metadata": {"name": format!("web-{i}"),
+                    "namespace": "shop", "resourceVersion": i.to_string()}})
+            })
+            .collect();
+        let pairs: Vec<(WorkloadKind, &Value)> = objects
+            .iter()
+            .map(|o| (WorkloadKind::Deployment, o))
+            .collect();
+        Backup::create(target, "prod", "2026-11-27T09:14:03Z", &pairs).unwrap()
+    }
+
+    #[test]
+    fn recording_a_write_appends_and_leaves_the_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b");
+        let mut backup = three_deployments(&target);
+        let index_before = fs::read(target.join(INDEX)).unwrap();
+        backup.record_migrated(0, "10", Some(2)).unwrap();
+        let journal_after_one = fs::metadata(target.join(JOURNAL)).unwrap().len();
+        backup.record_migrated(2, "12", Some(2)).unwrap();
+        let journal_after_two = fs::metadata(target.join(JOURNAL)).unwrap().len();
+        // The cost of a record does not grow with the run: the second line is no longer
+        // than the first, and the index is not written again until the run is sealed.
+        assert_eq!(journal_after_two, 2 * journal_after_one);
+        assert_eq!(fs::read(target.join(INDEX)).unwrap(), index_before);
+    }
+
+    #[test]
+    fn a_run_cut_short_is_read_back_from_its_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b");
+        let mut backup = three_deployments(&target);
+        backup.record_migrated(1, "11", Some(2)).unwrap();
+        // A crash in the middle of the next record leaves a cut line behind.
+        let mut journal = fs::OpenOptions::new()
+            .append(true)
+            .open(target.join(JOURNAL))
+            .unwrap();
+        journal.write_all(br#"{"object":2,"resource_ver"#).unwrap();
+        drop(journal);
+        let opened = Backup::open(&target).unwrap();
+        let versions: Vec<Option<&str>> = opened
+            .index()
+            .objects
+            .iter()
+            .map(|e| e.migrated_resource_version.as_deref())
+            .collect();
+        assert_eq!(versions, [None, Some("11"), None]);
+    }
+
+    #[test]
+    fn a_journal_naming_an_unknown_object_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b");
+        three_deployments(&target);
+        fs::write(
+            target.join(JOURNAL),
+            "{\"object\":7,\"resource_version\":\"9\"}\n",
+        )
+        .unwrap();
+        let refused = Backup::open(&target).unwrap_err();
+        assert!(
+            refused.contains("object 7 is not in index.json"),
+            "{refused}"
+        );
     }
 
     #[test]
