@@ -490,6 +490,8 @@ mod tests {
                     "002-deployment-shop-api.json".to_string(),
                     "003-deployment-shop-db.json".to_string(),
                     "index.json".to_string(),
+                    // The journal each write is recorded in, made (empty) with the backup.
+                    "writes.jsonl".to_string(),
                 ][..]
             )
         );
