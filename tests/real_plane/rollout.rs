@@ -52,6 +52,9 @@ fn a_rollout_under_the_deny_policy_scales_the_old_replica_set_to_zero() {
         ),
         0,
     );
+    // The backup goes with the test: removed when `backups` is dropped.
+    let backups = tempfile::tempdir().unwrap();
+    let backup_dir = backups.path().join("backup").display().to_string();
     let migrate = sandbox(
         plane,
         &[
@@ -61,7 +64,7 @@ fn a_rollout_under_the_deny_policy_scales_the_old_replica_set_to_zero() {
             &ns,
             "--apply",
             "--backup-dir",
-            &plane_dir(&ns),
+            &backup_dir,
         ],
     );
     expect_exit(&migrate, 0);
@@ -100,14 +103,4 @@ fn a_rollout_under_the_deny_policy_scales_the_old_replica_set_to_zero() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
-}
-
-fn plane_dir(ns: &str) -> String {
-    std::env::temp_dir()
-        .join(format!(
-            "kubectl-sandbox-real-plane-{}-{ns}",
-            std::process::id()
-        ))
-        .display()
-        .to_string()
 }
