@@ -318,13 +318,28 @@ fn server_dry_run_without_create_pods_says_which_permission_is_missing() {
         table.contains("a dry run needs the same RBAC permission as a real create: `create pods` in namespace batch"),
         "{table}"
     );
+    assert!(
+        table.contains("incomplete: could not read admission of deployment/web in batch (server dry run): forbidden: pods is forbidden"),
+        "{table}"
+    );
     assert_eq!(
         out.status.code(),
+        Some(4),
+        "a limit is neither admitted nor blocked: the run is incomplete"
+    );
+    let accepted = rig.run(&["-A", "--server-dry-run", "--allow-skip"]);
+    assert_eq!(
+        accepted.status.code(),
         Some(0),
-        "a limit is neither admitted nor blocked"
+        "--allow-skip accepts it: nothing is blocked"
     );
     let (report, _) = rig.json(&["-A", "--server-dry-run"]);
     assert_eq!(report["objects"][0]["admission"]["limit"], "forbidden");
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(
+        report["unread"][0]["part"],
+        "admission of deployment/web in batch (server dry run)"
+    );
     let errors = common::schema_errors("explain-report.schema.json", &report);
     assert!(errors.is_empty(), "{errors:#?}");
 }

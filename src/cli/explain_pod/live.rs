@@ -61,7 +61,14 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
         let mut object = ObjectReport::new(&workload, explanation, None, None);
         if input.server_dry_run {
             let pod = dry_run::sandboxed_pod(&workload, &namespace);
-            dry_run::judge(&mut object, k8s::dry_run_pod(&connection, &pod).await);
+            let admission = k8s::dry_run_pod(&connection, &pod).await;
+            // Asked and not answered: incomplete, like a list that could not be read.
+            let label = WorkloadRef::new(object.kind, object.name.as_str());
+            let place = object.namespace.as_deref().unwrap_or(&namespace);
+            if let Some(unread) = admission.unread(&format!("{label} in {place}")) {
+                report.add_unread(unread);
+            }
+            dry_run::judge(&mut object, admission);
         }
         report.objects.push(object);
     }

@@ -41,6 +41,8 @@ pub(super) struct LiveInput<'a> {
     pub server_dry_run: bool,
     /// Past blocking findings, a cluster not ready, a rollback of changed objects.
     pub force: bool,
+    /// Accept an incomplete run (`--allow-skip`): an admission not known does not exit 4.
+    pub allow_skip: bool,
     pub backup_dir: Option<&'a Path>,
     /// `--wait`, for how long.
     pub wait: Option<Duration>,
@@ -119,7 +121,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
         .await;
         set_admissions(&mut report, &targets, admissions);
     }
-    report.finish();
+    report.finish(input.allow_skip);
     Ok((report, yaml))
 }
 
@@ -288,6 +290,15 @@ fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStat
 
 fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admission>) {
     for (target, admission) in targets.iter().zip(admissions) {
+        // Asked and not answered: the run is incomplete, whatever the plan.
+        let namespace = target.object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default");
+        if let Some(unread) =
+            admission.unread(&format!("{} in {namespace}", target.planned.label()))
+        {
+            report.add_unread(unread);
+        }
         if let Some(row) = target_row(report, target) {
             row.admission = Some(admission);
         }
@@ -333,7 +344,8 @@ pub(super) fn rollback(kube: &KubeArgs, force: bool, dir: &Path) -> Result<Repor
                 error: result.err(),
             });
         }
-        report.finish();
+        // A restore either happens or says why not: never incomplete.
+        report.finish(false);
         Ok(report)
     })
 }
