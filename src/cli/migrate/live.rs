@@ -148,7 +148,7 @@ async fn select(
     }
     let selector = input.selector;
     let scope = ListScope::Namespace(namespace);
-    for (_, listed) in k8s::list_top_level(connection, scope, selector).await {
+    for (_, listed) in k8s::list_top_level(connection, scope, selector, k8s::Owned::Skip).await {
         objects.extend(listed.map_err(cannot_read_workloads)?);
     }
     Ok(objects)
