@@ -23,7 +23,7 @@ use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
-use crate::migrate::{Action, plan};
+use crate::migrate::plan;
 use crate::snapshot::PodScope;
 
 /// How long creating a node pool may take before gcloud is stopped.
@@ -80,6 +80,9 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
     let objects = select(input, &connection, &namespace, &mut report.errors).await?;
     let context = Context::from_snapshot(&snapshot);
     let mut targets = Vec::new();
+    // The report's row of each target, kept as the report is built: finding it again per
+    // target would make a large migrate quadratic.
+    let mut rows = Vec::new();
     let mut yaml = String::new();
     for object in objects {
         let planned = match plan(&object, Some(&namespace), &context, input.force) {
@@ -101,6 +104,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
                 planned: planned.clone(),
                 object,
             });
+            rows.push(report.workloads.len());
         }
         report.workloads.push(WorkloadReport::new(planned));
     }
@@ -110,7 +114,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
     }
     report.preflight = Some(checked);
     if input.apply {
-        apply_all(input, &connection, &targets, &mut report).await;
+        apply_all(input, &connection, &targets, &rows, &mut report).await;
     } else if input.server_dry_run {
         let admissions = admit_all(
             &ClusterWriter {
@@ -119,7 +123,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
             &targets,
         )
         .await;
-        set_admissions(&mut report, &targets, admissions);
+        set_admissions(&mut report, &targets, &rows, admissions);
     }
     report.finish(input.allow_skip);
     Ok((report, yaml))
@@ -230,6 +234,7 @@ async fn apply_all(
     input: &LiveInput<'_>,
     connection: &k8s::Connection,
     targets: &[Target],
+    rows: &[usize],
     report: &mut Report,
 ) {
     let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || input.force;
@@ -249,47 +254,47 @@ async fn apply_all(
         Refusals::Skip
     };
     let applied = apply::apply(&writer, targets, ready, refusals, &place).await;
-    set_admissions(report, targets, applied.admissions);
+    set_admissions(report, targets, rows, applied.admissions);
     report.stopped = applied.stopped;
     report.backup_dir = applied.backup_dir.map(|dir| dir.display().to_string());
     let statuses = applied.statuses;
-    let migrated: Vec<(String, WorkloadKind, Value)> = targets
+    let (migrated, migrated_rows): (Vec<(String, WorkloadKind, Value)>, Vec<usize>) = targets
         .iter()
+        .zip(rows)
         .zip(&statuses)
         .filter(|(_, s)| matches!(s, WriteStatus::Migrated { .. }))
-        .filter_map(|(t, _)| {
+        .filter_map(|((t, row), _)| {
             let changed = t.planned.migrated(&t.object)?;
-            Some((t.planned.label(), t.planned.kind, changed))
+            Some(((t.planned.label(), t.planned.kind, changed), *row))
         })
-        .collect();
-    set_statuses(report, targets, statuses);
+        .unzip();
+    set_statuses(report, rows, statuses);
     if let Some(timeout) = input.wait
         && !migrated.is_empty()
     {
         let mut progress = std::io::stderr();
         let results = k8s::follow_rollouts(connection, &migrated, timeout, &mut progress).await;
-        for ((label, _, _), result) in migrated.iter().zip(results) {
-            if let Some(row) = report
-                .workloads
-                .iter_mut()
-                .find(|w| w.planned.label() == *label)
-            {
-                row.wait = Some(result);
-            }
+        for (row, result) in migrated_rows.into_iter().zip(results) {
+            report.workloads[row].wait = Some(result);
         }
     }
 }
 
-fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStatus>) {
-    for (target, status) in targets.iter().zip(statuses) {
-        if let Some(row) = target_row(report, target) {
-            row.write = Some(status);
-        }
+/// Each target's write status on its row (`rows`: the row of each target, in order).
+fn set_statuses(report: &mut Report, rows: &[usize], statuses: Vec<WriteStatus>) {
+    for (&row, status) in rows.iter().zip(statuses) {
+        report.workloads[row].write = Some(status);
     }
 }
 
-fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admission>) {
-    for (target, admission) in targets.iter().zip(admissions) {
+/// Each target's admission on its row; one not known makes the run incomplete.
+fn set_admissions(
+    report: &mut Report,
+    targets: &[Target],
+    rows: &[usize],
+    admissions: Vec<Admission>,
+) {
+    for ((target, &row), admission) in targets.iter().zip(rows).zip(admissions) {
         // Asked and not answered: the run is incomplete, whatever the plan.
         let namespace = target.object["metadata"]["namespace"]
             .as_str()
@@ -299,18 +304,8 @@ fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admis
         {
             report.add_unread(unread);
         }
-        if let Some(row) = target_row(report, target) {
-            row.admission = Some(admission);
-        }
+        report.workloads[row].admission = Some(admission);
     }
-}
-
-/// The report's row of a workload migrate writes.
-fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut WorkloadReport> {
-    report.workloads.iter_mut().find(|w| {
-        w.planned.label() == target.planned.label()
-            && matches!(w.planned.action, Action::Migrate { .. })
-    })
 }
 
 /// `--rollback DIR`: every object migrate changed goes back to its saved version, unless
