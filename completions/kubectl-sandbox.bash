@@ -252,7 +252,7 @@ _kubectl__sandbox() {
             return 0
             ;;
         kubectl__sandbox__subcmd__migrate)
-            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --server-dry-run --force --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --no-gke --help --version"
+            opts="-f -R -n -l -o -h -V --filename --recursive --namespace --all --selector --output --apply --backup-dir --wait --timeout --rollback --server-dry-run --force --allow-skip --create-node-pool --yes --pool-name --machine-type --kubeconfig --context --request-timeout --project --location --cluster --gke-json --gcloud-timeout --no-gke --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

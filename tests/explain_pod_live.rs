@@ -153,13 +153,23 @@ fn all_namespaces_lists_top_level_workloads_one_line_each() {
         "web",
         json!({ "containers": [limited("nginx:1.27")] }),
     ));
-    let mut owned = pod("shop", "web-abc-1");
-    owned["metadata"]["ownerReferences"] = json!([{
-        "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "uid": "u1", "controller": true
-    }]);
+    let replica_set = owned_by(
+        replica_set("shop", "web-abc", "u1"),
+        "apps/v1",
+        "Deployment",
+        "web",
+        "uid-web",
+    );
+    let owned = owned_by(
+        pod("shop", "web-abc-1"),
+        "apps/v1",
+        "ReplicaSet",
+        "web-abc",
+        "u1",
+    );
     let mut bare = pod("batch", "debug");
     bare["spec"]["hostPID"] = json!(true);
-    rig.api.insert_all([owned, bare]);
+    rig.api.insert_all([replica_set, owned, bare]);
 
     let (report, code) = rig.json(&["-A"]);
     assert_eq!(code, 1, "the bare pod uses hostPID");
@@ -181,6 +191,100 @@ fn all_namespaces_lists_top_level_workloads_one_line_each() {
     assert!(
         table.contains("batch       Pod          debug   blocked"),
         "{table}"
+    );
+}
+
+/// `object` with a controller ownerReference to `kind/name`.
+fn owned_by(mut object: Value, api_version: &str, kind: &str, name: &str, uid: &str) -> Value {
+    object["metadata"]["ownerReferences"] = json!([{
+        "apiVersion": api_version, "kind": kind, "name": name, "uid": uid, "controller": true
+    }]);
+    object
+}
+
+fn replica_set(namespace: &str, name: &str, uid: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": { "name": name, "namespace": namespace, "uid": uid },
+        "spec": { "selector": { "matchLabels": { "app": name } }, "template": {
+            "metadata": { "labels": { "app": name } },
+            "spec": { "containers": [limited("nginx:1.27")] },
+        }},
+    })
+}
+
+#[test]
+fn pods_whose_controller_is_not_read_are_explained_naming_it_not_skipped() {
+    let rig = rig();
+    // An Argo Rollout's pods (the tool lists no Rollouts), the pod of a ReplicaSet that is
+    // gone, and a ReplicaSet an Argo Rollout owns, with its pod (explained by it).
+    let rollout_pod = owned_by(
+        pod("shop", "web-1"),
+        "argoproj.io/v1alpha1",
+        "Rollout",
+        "web",
+        "uid-rollout",
+    );
+    let orphan = owned_by(
+        pod("shop", "api-1"),
+        "apps/v1",
+        "ReplicaSet",
+        "api-gone",
+        "uid-gone",
+    );
+    let rollout_set = owned_by(
+        replica_set("batch", "canary-5d", "uid-canary"),
+        "argoproj.io/v1alpha1",
+        "Rollout",
+        "canary",
+        "uid-rollout-2",
+    );
+    let canary_pod = owned_by(
+        pod("batch", "canary-5d-1"),
+        "apps/v1",
+        "ReplicaSet",
+        "canary-5d",
+        "uid-canary",
+    );
+    let mirror = owned_by(
+        pod("batch", "kube-proxy-n1"),
+        "v1",
+        "Node",
+        "n1",
+        "uid-node",
+    );
+    rig.api
+        .insert_all([rollout_pod, orphan, rollout_set, canary_pod, mirror]);
+
+    let (report, code) = rig.json(&["-A"]);
+    assert_eq!(code, 1, "Istio is injected in shop (EP002): not a silent 0");
+    let explained: Vec<(&str, &str)> = report["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["owner"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        explained,
+        [
+            ("canary-5d", "Rollout/canary"),
+            ("api-1", "ReplicaSet/api-gone"),
+            ("web-1", "Rollout/web"),
+        ],
+        "a static pod's Node is no workload to explain"
+    );
+    assert_eq!(report["summary"]["objects"], 3, "{report:#}");
+
+    let table = String::from_utf8(rig.run(&["-A"]).stdout).unwrap();
+    assert!(
+        table.contains("Pod shop/web-1: owner: Rollout/web, not read: explained from its pod"),
+        "{table}"
+    );
+    let one = String::from_utf8(rig.run(&["pod/web-1", "-n", "shop"]).stdout).unwrap();
+    assert!(
+        !one.contains("owner:"),
+        "a named target is read itself, whatever owns it: {one}"
     );
 }
 
@@ -318,13 +422,28 @@ fn server_dry_run_without_create_pods_says_which_permission_is_missing() {
         table.contains("a dry run needs the same RBAC permission as a real create: `create pods` in namespace batch"),
         "{table}"
     );
+    assert!(
+        table.contains("incomplete: could not read admission of deployment/web in batch (server dry run): forbidden: pods is forbidden"),
+        "{table}"
+    );
     assert_eq!(
         out.status.code(),
+        Some(4),
+        "a limit is neither admitted nor blocked: the run is incomplete"
+    );
+    let accepted = rig.run(&["-A", "--server-dry-run", "--allow-skip"]);
+    assert_eq!(
+        accepted.status.code(),
         Some(0),
-        "a limit is neither admitted nor blocked"
+        "--allow-skip accepts it: nothing is blocked"
     );
     let (report, _) = rig.json(&["-A", "--server-dry-run"]);
     assert_eq!(report["objects"][0]["admission"]["limit"], "forbidden");
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(
+        report["unread"][0]["part"],
+        "admission of deployment/web in batch (server dry run)"
+    );
     let errors = common::schema_errors("explain-report.schema.json", &report);
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -157,7 +157,7 @@ fn apply_report(
     }
     report.backup_dir = Some("b".into());
     report.stopped = stopped;
-    report.finish();
+    report.finish(false);
     let json: Value = serde_json::from_str(&data::json(&report)).unwrap();
     let errors = common::schema_errors("migrate-report.schema.json", &json);
     assert!(errors.is_empty(), "{json:#}\n{errors:#?}");

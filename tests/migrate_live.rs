@@ -899,3 +899,61 @@ fn force_migrates_a_refused_workload_loudly_and_the_plan_asks_with_server_dry_ru
     );
     assert_eq!(runtime_class(&rig.object("api")), "gvisor");
 }
+
+#[test]
+fn an_admission_not_known_makes_the_run_incomplete_and_apply_still_migrates_saying_so() {
+    let rig = rig();
+    rig.api.admit_with(AdmissionRule::Refuse {
+        body_contains: "\"generateName\":\"api-\"".into(),
+        code: 403,
+        message: "pods \"api-x\" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=10, limited: pods=10".into(),
+    });
+    let (plan, code) = rig.json(&["-n", "shop", "--all", "--server-dry-run"]);
+    assert_eq!(code, 4, "quota leaves api's admission not known: {plan:#}");
+    assert_eq!(plan["incomplete"], true);
+    assert_eq!(
+        plan["unread"][0]["part"],
+        "admission of deployment/api in shop (server dry run)"
+    );
+    assert!(
+        plan["unread"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("quota exceeded: "),
+        "{plan:#}"
+    );
+    let accepted = rig.run(&[
+        "-n",
+        "shop",
+        "--all",
+        "--no-gke",
+        "--server-dry-run",
+        "--allow-skip",
+    ]);
+    assert_eq!(accepted.status.code(), Some(0));
+
+    let applied = rig.run(&[
+        "-n",
+        "shop",
+        "--all",
+        "--no-gke",
+        "--apply",
+        "--backup-dir",
+        "b",
+    ]);
+    assert_eq!(applied.status.code(), Some(4));
+    let table = String::from_utf8(applied.stdout).unwrap();
+    assert!(
+        table.contains("admission not known: its new pods will tell"),
+        "the row says api was migrated without an answer: {table}"
+    );
+    assert!(
+        table.contains("incomplete: could not know the admission of deployment/api in shop"),
+        "{table}"
+    );
+    assert_eq!(
+        runtime_class(&rig.object("api")),
+        "gvisor",
+        "a limit is not a refusal: the workload is migrated"
+    );
+}

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::snapshot::Unread;
+
 /// One pod's answer. Only `Admitted` and `Refused` are facts about the cluster; `NotKnown`
 /// is never to be read as either.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -150,6 +152,23 @@ impl Admission {
 
     pub fn is_refused(&self) -> bool {
         matches!(self, Admission::Refused { .. })
+    }
+
+    /// A limit leaves the run incomplete (exit 4 unless `--allow-skip`): the admission of
+    /// `workload` (`Deployment/web`) was asked and not answered. `None` for an answer.
+    pub fn unread(&self, workload: &str) -> Option<Unread> {
+        match self {
+            Admission::NotKnown {
+                limit,
+                message,
+                hint,
+            } => Some(Unread {
+                part: format!("admission of {workload} (server dry run)"),
+                reason: format!("{}: {message}", limit.label()),
+                hint: hint.clone(),
+            }),
+            Admission::Admitted { .. } | Admission::Refused { .. } => None,
+        }
     }
 }
 

@@ -62,6 +62,10 @@ pub struct ObjectReport {
     /// The RuntimeClass the template already asks for, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_class_name: Option<String>,
+    /// The controller that owns this object but is not read (`Rollout/web`: a kind this
+    /// tool does not list, or one that is gone), so the object is explained itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     pub verdict: Verdict,
     pub findings: Vec<LocatedFinding>,
     /// What the cluster's admission said about the sandboxed pod (`--server-dry-run`).
@@ -111,6 +115,7 @@ impl ObjectReport {
             namespace: workload.namespace.clone(),
             source,
             runtime_class_name: workload.spec.runtime_class_name.clone(),
+            owner: None,
             verdict: explanation.verdict,
             findings,
             admission: None,

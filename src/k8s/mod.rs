@@ -33,7 +33,7 @@ pub use policy::{PolicyRefusal, apply_policy, server_version};
 pub use read::{ClusterReads, read_cluster, read_context};
 pub use rollout::follow_rollouts;
 pub use workloads::{
-    FIELD_MANAGER, OWNERS_FIRST, get_workload, list_top_level, list_workloads, namespace_names,
-    workload_names,
+    FIELD_MANAGER, OWNERS_FIRST, Owned, controller, get_workload, list_top_level, list_workloads,
+    namespace_names, workload_names,
 };
 pub use writer::ClusterWriter;

@@ -5,6 +5,8 @@
 //! builds its [`Workload`](crate::explain::Workload) from JSON anyway, so a typed read
 //! would only add a round trip.
 
+use std::collections::HashSet;
+
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Namespace, Pod};
@@ -170,18 +172,31 @@ pub const OWNERS_FIRST: [WorkloadKind; 7] = [
     WorkloadKind::Pod,
 ];
 
-/// Every workload in `scope` matching `selector` that no controller owns (a Deployment
-/// stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`] order; the
-/// seven lists are read at once.
+/// Which owned workloads [`list_top_level`] keeps besides those no controller owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owned {
+    /// None: migrate must not write what a controller rewrites.
+    Skip,
+    /// Also those whose controller this tool does not read (a CRD such as an Argo Rollout
+    /// or a KubeVirt VM) or that is gone (a deleted ReplicaSet's pods): explain-pod explains
+    /// them from themselves rather than not at all.
+    UnreadOwners,
+}
+
+/// Every workload in `scope` matching `selector` that no listed controller owns (a
+/// Deployment stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`]
+/// order; the seven lists are read at once.
 pub async fn list_top_level(
     connection: &Connection,
     scope: ListScope<'_>,
     selector: Option<&str>,
+    owned: Owned,
 ) -> Vec<(WorkloadKind, Result<Vec<Value>, ApiError>)> {
     let list = |kind| async move {
-        let listed = list_workloads(connection, kind, scope, selector).await;
-        let unowned = listed.map(|objects| objects.into_iter().filter(|o| !is_owned(o)).collect());
-        (kind, unowned)
+        (
+            kind,
+            list_workloads(connection, kind, scope, selector).await,
+        )
     };
     let [a, b, c, d, e, f, g] = OWNERS_FIRST;
     let (a, b, c, d, e, f, g) = tokio::join!(
@@ -193,16 +208,82 @@ pub async fn list_top_level(
         list(f),
         list(g)
     );
-    vec![a, b, c, d, e, f, g]
+    let lists = vec![a, b, c, d, e, f, g];
+    let listed = Listed::of(&lists, selector.is_none());
+    lists
+        .into_iter()
+        .map(|(kind, objects)| {
+            let kept = objects.map(|objects| {
+                objects
+                    .into_iter()
+                    .filter(|object| match controller(object) {
+                        None => true,
+                        Some(_) if owned == Owned::Skip => false,
+                        Some(owner) => !listed.stands_for(owner),
+                    })
+                    .collect()
+            });
+            (kind, kept)
+        })
+        .collect()
 }
 
-/// Whether a controller (a Deployment's ReplicaSet, a CronJob's Job...) owns the object.
-fn is_owned(object: &Value) -> bool {
+/// The controllers the lists read, to tell an owned workload that is explained through
+/// its owner from one whose owner is not read.
+struct Listed {
+    /// The uids of every object listed (all of them, owned or not).
+    uids: HashSet<String>,
+    /// The kinds whose list was read whole: an owner of such a kind that is not in it is
+    /// gone. With a selector, a list holds only what matches, so nothing is known gone.
+    complete: Vec<WorkloadKind>,
+}
+
+impl Listed {
+    fn of(lists: &[(WorkloadKind, Result<Vec<Value>, ApiError>)], whole: bool) -> Listed {
+        let read = lists
+            .iter()
+            .filter_map(|(kind, objects)| Some((*kind, objects.as_ref().ok()?)));
+        let mut listed = Listed {
+            uids: HashSet::new(),
+            complete: Vec::new(),
+        };
+        for (kind, objects) in read {
+            if whole {
+                listed.complete.push(kind);
+            }
+            let uids = objects.iter().filter_map(|o| o["metadata"]["uid"].as_str());
+            listed.uids.extend(uids.map(str::to_string));
+        }
+        listed
+    }
+
+    /// Whether `owner` is explained in place of what it owns: it is listed, or it may be
+    /// (a list forbidden or filtered by a selector), or it is the Node of a mirror pod
+    /// (a static pod the kubelet runs: no workload to migrate).
+    fn stands_for(&self, owner: &Value) -> bool {
+        let kind = owner["kind"].as_str().unwrap_or_default();
+        if kind == "Node" {
+            return true;
+        }
+        let api_version = owner["apiVersion"].as_str().unwrap_or_default();
+        let Some(listed_kind) = OWNERS_FIRST
+            .into_iter()
+            .find(|k| k.name() == kind && collection(*k, None).api_version == api_version)
+        else {
+            return false;
+        };
+        let uid = owner["uid"].as_str().unwrap_or_default();
+        self.uids.contains(uid) || !self.complete.contains(&listed_kind)
+    }
+}
+
+/// The ownerReference of the controller that owns the object (a Deployment's ReplicaSet,
+/// a CronJob's Job, a Rollout's ReplicaSet...), if any.
+pub fn controller(object: &Value) -> Option<&Value> {
     object["metadata"]["ownerReferences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|owner| owner["controller"] == Value::Bool(true))
+        .as_array()?
+        .iter()
+        .find(|owner| owner["controller"] == Value::Bool(true))
 }
 
 /// A JSON merge patch. Put `metadata.resourceVersion` in the patch to make it

@@ -11,6 +11,7 @@ use super::{Action, Planned};
 use crate::dry_run::Admission;
 use crate::exit;
 use crate::manifest::ManifestError;
+use crate::snapshot::Unread;
 
 pub const MIGRATE_SCHEMA: &str = "kubectl-sandbox.dev/migrate/v1";
 
@@ -32,6 +33,12 @@ pub struct Report {
     /// Inputs that could not be read or changed (files, targets): exit 2.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ManifestError>,
+    /// Something asked of the cluster was not answered (a sandboxed pod's admission):
+    /// exit 4 unless `--allow-skip`.
+    pub incomplete: bool,
+    /// What was not answered, why, and what to do; empty when complete.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_dir: Option<String>,
     /// Why `--apply` wrote nothing or stopped early.
@@ -106,6 +113,8 @@ impl Report {
             preflight: None,
             workloads: Vec::new(),
             errors: Vec::new(),
+            incomplete: false,
+            unread: Vec::new(),
             backup_dir: None,
             stopped: None,
             restored: Vec::new(),
@@ -114,10 +123,18 @@ impl Report {
         }
     }
 
+    /// Records a question the cluster did not answer: the report is incomplete.
+    pub fn add_unread(&mut self, unread: Unread) {
+        self.incomplete = true;
+        self.unread.push(unread);
+    }
+
     /// Counts, and the exit code: 2 for bad input; 1 when anything was skipped, is a bare
-    /// Pod, would be refused by the cluster's admission, failed, was restored, timed out, or the cluster cannot take sandboxed pods; 0
-    /// when every workload is (or would be) migrated or already was.
-    pub fn finish(&mut self) {
+    /// Pod, would be refused by the cluster's admission, failed, was restored, timed out,
+    /// or the cluster cannot take sandboxed pods; then 4 when incomplete, unless
+    /// `allow_skip` (`exit::decide`); 0 when every workload is (or would be) migrated or
+    /// already was.
+    pub fn finish(&mut self, allow_skip: bool) {
         let mut s = Summary::default();
         for w in &self.workloads {
             match &w.planned.action {
@@ -150,16 +167,14 @@ impl Report {
             )
         });
         let unready = self.preflight.as_ref().is_some_and(|p| !p.ready);
-        self.exit_code = if !self.errors.is_empty() {
-            exit::USAGE
-        } else if s.skip + s.bare_pod + s.refused + s.failed + s.restored > 0
+        let findings = s.skip + s.bare_pod + s.refused + s.failed + s.restored > 0
             || self.stopped.is_some()
             || waited_badly
-            || unready
-        {
-            exit::FINDINGS
+            || unready;
+        self.exit_code = if self.errors.is_empty() {
+            exit::decide(findings, self.incomplete, allow_skip)
         } else {
-            exit::OK
+            exit::USAGE
         };
     }
 }

@@ -49,6 +49,16 @@ fn title(object: &ObjectReport) -> String {
     title
 }
 
+/// `owner: Rollout/web, not read: explained from its pod`, for an object explained in
+/// place of a controller this tool does not read.
+fn owner_line(object: &ObjectReport) -> Option<String> {
+    let owner = object.owner.as_ref()?;
+    let own = object.kind.name().to_ascii_lowercase();
+    Some(format!(
+        "owner: {owner}, not read: explained from its {own}"
+    ))
+}
+
 /// Counts per effect in the order of severity: `1 blocks, 2 not-enforced`.
 fn effect_counts(object: &ObjectReport) -> String {
     let mut counts: Vec<(Effect, usize)> = Vec::new();
@@ -71,6 +81,9 @@ fn effect_counts(object: &ObjectReport) -> String {
 
 fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions) {
     let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
+    if let Some(line) = owner_line(object) {
+        let _ = writeln!(out, "  {line}");
+    }
     if let Some(class) = &object.runtime_class_name {
         let _ = writeln!(out, "  runtimeClassName: {class}");
     }
@@ -206,6 +219,14 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
             .filter(|a| !matches!(a, Admission::Admitted { .. }))
             .map(|a| (o, a))
     });
+    // Objects explained in place of an owner not read say so under the table, as limits do.
+    if !options.no_headers {
+        for object in &report.objects {
+            if let Some(line) = owner_line(object) {
+                let _ = writeln!(out, "{}: {line}", title(object));
+            }
+        }
+    }
     for (object, answer) in unsettled {
         let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
         for line in admission::lines(answer, options.palette) {

@@ -52,6 +52,15 @@ pub fn render(report: &Report, palette: Palette) -> String {
     for error in &report.errors {
         out.push_str(&format!("error: {error}\n"));
     }
+    // What to do is said under the workload's row (its admission lines).
+    for unread in &report.unread {
+        out.push_str(&format!(
+            "{} could not know the {}: {}\n",
+            palette.status(Status::Warn, "incomplete:"),
+            unread.part,
+            unread.reason
+        ));
+    }
     if let Some(stopped) = &report.stopped {
         out.push_str(&palette.status(Status::Fail, stopped));
         out.push('\n');
@@ -69,7 +78,7 @@ fn workload_table(report: &Report, palette: Palette) -> String {
             w.planned.action.label().to_string(),
             w.planned.label(),
             w.planned.namespace.clone().unwrap_or_default(),
-            result(w.write.as_ref(), w.wait.as_ref()),
+            result(w.write.as_ref(), w.admission.as_ref(), w.wait.as_ref()),
         ]);
     }
     let widths = columns.widths();
@@ -175,9 +184,18 @@ pub fn diff_lines(change: &Change) -> Vec<String> {
     lines
 }
 
-fn result(write: Option<&WriteStatus>, wait: Option<&WaitResult>) -> String {
+fn result(
+    write: Option<&WriteStatus>,
+    admission: Option<&Admission>,
+    wait: Option<&WaitResult>,
+) -> String {
+    let unjudged = matches!(admission, Some(Admission::NotKnown { .. }));
     let written = match write {
         None => String::new(),
+        // Migrated without an answer from admission: its new pods are the first judgement.
+        Some(WriteStatus::Migrated { resource_version }) if unjudged => format!(
+            "written (resourceVersion {resource_version}), admission not known: its new pods will tell"
+        ),
         Some(WriteStatus::DryRunPassed) => "dry run passed, not written".into(),
         Some(WriteStatus::DryRunFailed { reason }) => format!("dry run failed: {reason}"),
         Some(WriteStatus::Migrated { resource_version }) => {
@@ -255,7 +273,7 @@ mod tests {
             .unwrap();
         let mut report = Report::new(Mode::Plan);
         report.workloads.push(WorkloadReport::new(planned));
-        report.finish();
+        report.finish(false);
         render(&report, Palette::PLAIN)
     }
 

@@ -56,12 +56,20 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
     for part in snapshot.unread().into_iter().chain(unread) {
         report.add_unread(part);
     }
-    for workload in workloads {
+    for (workload, owner) in workloads {
         let explanation = explain(&workload, Some(&namespace), &context);
         let mut object = ObjectReport::new(&workload, explanation, None, None);
+        object.owner = owner;
         if input.server_dry_run {
             let pod = dry_run::sandboxed_pod(&workload, &namespace);
-            dry_run::judge(&mut object, k8s::dry_run_pod(&connection, &pod).await);
+            let admission = k8s::dry_run_pod(&connection, &pod).await;
+            // Asked and not answered: incomplete, like a list that could not be read.
+            let label = WorkloadRef::new(object.kind, object.name.as_str());
+            let place = object.namespace.as_deref().unwrap_or(&namespace);
+            if let Some(unread) = admission.unread(&format!("{label} in {place}")) {
+                report.add_unread(unread);
+            }
+            dry_run::judge(&mut object, admission);
         }
         report.objects.push(object);
     }
@@ -69,8 +77,13 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
     Ok(report)
 }
 
-/// The workloads read, the targets that failed, and the lists that could not be read.
-type Found = (Vec<Workload>, Vec<ManifestError>, Vec<Unread>);
+/// The workloads read (each with the controller not read that owns it, if any), the
+/// targets that failed, and the lists that could not be read.
+type Found = (
+    Vec<(Workload, Option<String>)>,
+    Vec<ManifestError>,
+    Vec<Unread>,
+);
 
 async fn get_targets(
     connection: &k8s::Connection,
@@ -88,7 +101,7 @@ async fn get_targets(
             })
             .and_then(|object| workload_of(&object));
         match result {
-            Ok(workload) => found.0.push(workload),
+            Ok(workload) => found.0.push((workload, None)),
             Err(message) => found
                 .1
                 .push(ManifestError::new(&target.to_string(), message)),
@@ -108,21 +121,30 @@ fn workload_of(object: &Value) -> Result<Workload, String> {
     }
 }
 
-/// Every workload in scope that no controller owns: a Deployment explains its ReplicaSets
-/// and pods, so they are not explained again.
+/// Every workload in scope that no listed controller owns: a Deployment explains its
+/// ReplicaSets and pods, so they are not explained again. A pod whose controller is not
+/// read (a CRD, a ReplicaSet that is gone) is explained itself, naming that owner.
 async fn list_top_level(
     connection: &k8s::Connection,
     scope: &PodScope,
     selector: Option<&str>,
 ) -> Found {
-    let lists = k8s::list_top_level(connection, ListScope::of(scope), selector).await;
+    let lists = k8s::list_top_level(
+        connection,
+        ListScope::of(scope),
+        selector,
+        k8s::Owned::UnreadOwners,
+    )
+    .await;
     let mut found = (Vec::new(), Vec::new(), Vec::new());
     for (kind, listed) in lists {
         match listed {
             Ok(objects) => {
                 for object in &objects {
                     match workload_of(object) {
-                        Ok(workload) => found.0.push(workload),
+                        Ok(workload) => found
+                            .0
+                            .push((workload, k8s::controller(object).map(owner_label))),
                         Err(message) => {
                             let name = object["metadata"]["name"].as_str().unwrap_or_default();
                             let label = WorkloadRef::new(kind, name).to_string();
@@ -140,4 +162,11 @@ async fn list_top_level(
         }
     }
     found
+}
+
+/// `Rollout/web`, as an ownerReference names its controller.
+fn owner_label(owner: &Value) -> String {
+    let kind = owner["kind"].as_str().unwrap_or("?");
+    let name = owner["name"].as_str().unwrap_or("?");
+    format!("{kind}/{name}")
 }

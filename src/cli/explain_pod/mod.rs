@@ -60,7 +60,8 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: what needs the GKE ve
     unavailable. Facts: docs/gke-sandbox.md.\n\
     Exit codes: 0 nothing blocked, 1 something blocked (or with caveats under --fail-on caveat), \
     2 bad input (the other inputs are still explained) or no objects in -f, 3 cluster \
-    unreachable, 4 incomplete: a list or GKE could not be read (--allow-skip accepts it).\n\n\
+    unreachable, 4 incomplete: a list or GKE could not be read, or an admission dry run was not \
+    answered (--allow-skip accepts it).\n\n\
     Examples:\n  \
     kubectl sandbox explain-pod -f k8s/ -R -o sarif > explain.sarif\n  \
     kubectl get deploy/web -o yaml | kubectl sandbox explain-pod -f -\n  \
@@ -105,8 +106,8 @@ pub struct ExplainPodArgs {
     #[arg(long)]
     pub server_dry_run: bool,
 
-    /// Accept an incomplete live run (a list forbidden, gcloud unavailable): exit from the
-    /// verdicts alone instead of 4.
+    /// Accept an incomplete live run (a list forbidden, gcloud unavailable, an admission
+    /// dry run not answered): exit from the verdicts alone instead of 4.
     #[arg(long)]
     pub allow_skip: bool,
 

@@ -93,7 +93,8 @@ pub(super) fn migrate_files(input: &FilesInput<'_>) -> Result<(Report, String), 
         })
         .collect::<Vec<_>>()
         .join(&separator(&files));
-    report.finish();
+    // Files ask the cluster nothing: never incomplete.
+    report.finish(false);
     Ok((report, yaml))
 }
 

@@ -23,7 +23,7 @@ use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
-use crate::migrate::{Action, plan};
+use crate::migrate::plan;
 use crate::snapshot::PodScope;
 
 /// How long creating a node pool may take before gcloud is stopped.
@@ -41,6 +41,8 @@ pub(super) struct LiveInput<'a> {
     pub server_dry_run: bool,
     /// Past blocking findings, a cluster not ready, a rollback of changed objects.
     pub force: bool,
+    /// Accept an incomplete run (`--allow-skip`): an admission not known does not exit 4.
+    pub allow_skip: bool,
     pub backup_dir: Option<&'a Path>,
     /// `--wait`, for how long.
     pub wait: Option<Duration>,
@@ -78,6 +80,9 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
     let objects = select(input, &connection, &namespace, &mut report.errors).await?;
     let context = Context::from_snapshot(&snapshot);
     let mut targets = Vec::new();
+    // The report's row of each target, kept as the report is built: finding it again per
+    // target would make a large migrate quadratic.
+    let mut rows = Vec::new();
     let mut yaml = String::new();
     for object in objects {
         let planned = match plan(&object, Some(&namespace), &context, input.force) {
@@ -99,6 +104,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
                 planned: planned.clone(),
                 object,
             });
+            rows.push(report.workloads.len());
         }
         report.workloads.push(WorkloadReport::new(planned));
     }
@@ -108,7 +114,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
     }
     report.preflight = Some(checked);
     if input.apply {
-        apply_all(input, &connection, &targets, &mut report).await;
+        apply_all(input, &connection, &targets, &rows, &mut report).await;
     } else if input.server_dry_run {
         let admissions = admit_all(
             &ClusterWriter {
@@ -117,9 +123,9 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
             &targets,
         )
         .await;
-        set_admissions(&mut report, &targets, admissions);
+        set_admissions(&mut report, &targets, &rows, admissions);
     }
-    report.finish();
+    report.finish(input.allow_skip);
     Ok((report, yaml))
 }
 
@@ -146,7 +152,7 @@ async fn select(
     }
     let selector = input.selector;
     let scope = ListScope::Namespace(namespace);
-    for (_, listed) in k8s::list_top_level(connection, scope, selector).await {
+    for (_, listed) in k8s::list_top_level(connection, scope, selector, k8s::Owned::Skip).await {
         objects.extend(listed.map_err(cannot_read_workloads)?);
     }
     Ok(objects)
@@ -228,6 +234,7 @@ async fn apply_all(
     input: &LiveInput<'_>,
     connection: &k8s::Connection,
     targets: &[Target],
+    rows: &[usize],
     report: &mut Report,
 ) {
     let ready = report.preflight.as_ref().is_none_or(|p| p.ready) || input.force;
@@ -247,59 +254,58 @@ async fn apply_all(
         Refusals::Skip
     };
     let applied = apply::apply(&writer, targets, ready, refusals, &place).await;
-    set_admissions(report, targets, applied.admissions);
+    set_admissions(report, targets, rows, applied.admissions);
     report.stopped = applied.stopped;
     report.backup_dir = applied.backup_dir.map(|dir| dir.display().to_string());
     let statuses = applied.statuses;
-    let migrated: Vec<(String, WorkloadKind, Value)> = targets
+    let (migrated, migrated_rows): (Vec<(String, WorkloadKind, Value)>, Vec<usize>) = targets
         .iter()
+        .zip(rows)
         .zip(&statuses)
         .filter(|(_, s)| matches!(s, WriteStatus::Migrated { .. }))
-        .filter_map(|(t, _)| {
+        .filter_map(|((t, row), _)| {
             let changed = t.planned.migrated(&t.object)?;
-            Some((t.planned.label(), t.planned.kind, changed))
+            Some(((t.planned.label(), t.planned.kind, changed), *row))
         })
-        .collect();
-    set_statuses(report, targets, statuses);
+        .unzip();
+    set_statuses(report, rows, statuses);
     if let Some(timeout) = input.wait
         && !migrated.is_empty()
     {
         let mut progress = std::io::stderr();
         let results = k8s::follow_rollouts(connection, &migrated, timeout, &mut progress).await;
-        for ((label, _, _), result) in migrated.iter().zip(results) {
-            if let Some(row) = report
-                .workloads
-                .iter_mut()
-                .find(|w| w.planned.label() == *label)
-            {
-                row.wait = Some(result);
-            }
+        for (row, result) in migrated_rows.into_iter().zip(results) {
+            report.workloads[row].wait = Some(result);
         }
     }
 }
 
-fn set_statuses(report: &mut Report, targets: &[Target], statuses: Vec<WriteStatus>) {
-    for (target, status) in targets.iter().zip(statuses) {
-        if let Some(row) = target_row(report, target) {
-            row.write = Some(status);
-        }
+/// Each target's write status on its row (`rows`: the row of each target, in order).
+fn set_statuses(report: &mut Report, rows: &[usize], statuses: Vec<WriteStatus>) {
+    for (&row, status) in rows.iter().zip(statuses) {
+        report.workloads[row].write = Some(status);
     }
 }
 
-fn set_admissions(report: &mut Report, targets: &[Target], admissions: Vec<Admission>) {
-    for (target, admission) in targets.iter().zip(admissions) {
-        if let Some(row) = target_row(report, target) {
-            row.admission = Some(admission);
+/// Each target's admission on its row; one not known makes the run incomplete.
+fn set_admissions(
+    report: &mut Report,
+    targets: &[Target],
+    rows: &[usize],
+    admissions: Vec<Admission>,
+) {
+    for ((target, &row), admission) in targets.iter().zip(rows).zip(admissions) {
+        // Asked and not answered: the run is incomplete, whatever the plan.
+        let namespace = target.object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default");
+        if let Some(unread) =
+            admission.unread(&format!("{} in {namespace}", target.planned.label()))
+        {
+            report.add_unread(unread);
         }
+        report.workloads[row].admission = Some(admission);
     }
-}
-
-/// The report's row of a workload migrate writes.
-fn target_row<'a>(report: &'a mut Report, target: &Target) -> Option<&'a mut WorkloadReport> {
-    report.workloads.iter_mut().find(|w| {
-        w.planned.label() == target.planned.label()
-            && matches!(w.planned.action, Action::Migrate { .. })
-    })
 }
 
 /// `--rollback DIR`: every object migrate changed goes back to its saved version, unless
@@ -333,7 +339,8 @@ pub(super) fn rollback(kube: &KubeArgs, force: bool, dir: &Path) -> Result<Repor
                 error: result.err(),
             });
         }
-        report.finish();
+        // A restore either happens or says why not: never incomplete.
+        report.finish(false);
         Ok(report)
     })
 }

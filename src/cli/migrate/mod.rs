@@ -45,7 +45,8 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the plan cannot check
     prints the manifests with exactly the change.\n\
     Exit codes: 0 every workload migrated or already done, 1 something skipped, a bare Pod, \
     a failed or restored write, the cluster not ready for sandboxed pods, or --wait timed \
-    out; 2 bad input; 3 cluster unreachable.\n\n\
+    out; 2 bad input; 3 cluster unreachable; 4 incomplete: a sandboxed pod's admission \
+    could not be known (--allow-skip accepts it).\n\n\
     Examples:\n  \
     kubectl sandbox migrate deployment/web -n shop\n  \
     kubectl sandbox migrate -n shop --all --apply --wait\n  \
@@ -109,6 +110,12 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Accept an incomplete run (a sandboxed pod's admission not known: forbidden, quota,
+    /// a webhook without dry run, no answer): exit from the plan and writes alone instead
+    /// of 4.
+    #[arg(long)]
+    pub allow_skip: bool,
+
     /// When the cluster has no sandbox capacity, create the node pool with gcloud (after a
     /// confirmation). Never on Autopilot.
     #[arg(long)]
@@ -154,6 +161,7 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
             apply: args.apply,
             server_dry_run: args.server_dry_run,
             force: args.force,
+            allow_skip: args.allow_skip,
             backup_dir: args.backup_dir.as_deref(),
             wait: args.wait.then_some(args.timeout),
             pool: PoolInput {
@@ -169,6 +177,12 @@ pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
         // Machine formats keep stdout parseable; people still see what could not be read.
         for error in &report.errors {
             eprintln!("error: {error}");
+        }
+        for unread in &report.unread {
+            eprintln!(
+                "incomplete: could not know the {}: {} ({})",
+                unread.part, unread.reason, unread.hint
+            );
         }
     }
     match args.output {
