@@ -2,7 +2,7 @@
 //!
 //!     cargo run --example regenerate
 //!
-//! Run it after changing a subcommand, flag or help text; `tests/distribution_generated.rs`
+//! Run it after changing a subcommand, flag or help text; `tests/it/distribution_generated.rs`
 //! fails until it has been run.
 
 use std::fs;

@@ -1,7 +1,11 @@
 //! Every command ends quietly when its stdout closes (`| head`), as grep and kubectl do.
-//! Its own test binary with one test: a process spawned by a concurrent test could hold a
-//! copy of the pipe's read end between its fork and exec, and the write would not fail.
+//! Its own test binary with one test, not a module of `tests/it`: a process spawned by a
+//! concurrent test could hold a copy of the pipe's read end between its fork and exec, and
+//! the write would not fail. `O_CLOEXEC` on Rust's pipes closes that copy only at the exec.
 
+// The live-test rig of `tests/it`; this binary uses only `rig` and `healthy_cluster`.
+#[allow(dead_code)]
+#[path = "it/common.rs"]
 mod common;
 
 use std::os::unix::process::ExitStatusExt;

@@ -1,6 +1,6 @@
 //! The files generated from the CLI definition and committed: shell completion scripts in
 //! `completions/` and man pages in `man/`. `cargo run --example regenerate` writes them;
-//! `tests/distribution_generated.rs` fails when they drift from the CLI.
+//! `tests/it/distribution_generated.rs` fails when they drift from the CLI.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! The policy's CEL, as named constants. Only standard CEL (`has`, `all`, `exists`,
 //! `size`, `in`, `startsWith`, the ternary) is used, so the interpreter the tests run
-//! (`tests/policy_cel.rs`) and the API server read the expressions the same way.
+//! (`tests/it/policy_cel.rs`) and the API server read the expressions the same way.
 //!
 //! Every expression reads the pod spec through `variables.podSpec`, whatever the kind:
 //! `object.spec` for a Pod, `object.spec.jobTemplate.spec.template.spec` for a CronJob and

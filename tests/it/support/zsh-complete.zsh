@@ -1,6 +1,6 @@
 # Prints the candidates zsh offers when TAB is pressed after WORDS, using the completion
 # functions in FPATH_DIR (the committed `completions/_kubectl-sandbox`):
-#   zsh tests/support/zsh-complete.zsh FPATH_DIR WORDS...
+#   zsh tests/it/support/zsh-complete.zsh FPATH_DIR WORDS...
 # It runs an interactive zsh in a pseudo-terminal (zsh/zpty), overrides `compadd` to print
 # what completion adds, and stops after one completion. After the zsh-capture-completion
 # technique (github.com/Valodim/zsh-capture-completion).

@@ -593,7 +593,7 @@ fn deployment(replicas: u32, template_spec: Value) -> Value {
 #[test]
 fn updates_that_keep_the_pod_template_are_left_alone() {
     // The Deployment controller scales an old, unsandboxed ReplicaSet down with an UPDATE of
-    // the whole object: refusing it stalled the rollout (issue 14, tests/real_plane/rollout.rs).
+    // the whole object: refusing it stalled the rollout (issue 14, tests/it/real_plane/rollout.rs).
     let policy = admission_policy(true);
     let unsandboxed =
         json!({"containers": [{"name": "c", "securityContext": {"privileged": true}}]});

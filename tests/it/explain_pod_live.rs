@@ -3,7 +3,7 @@
 //! no gcloud is needed. Live objects bring what files lack: namespace labels, the
 //! RuntimeClasses, the GKE version and node pools.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,11 +3,9 @@
 //! the GKE API mock. One test per verdict the foundation issue names. Where gcloud is not
 //! installed, the tests that need it say they are skipped and return.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use testkit::fake_apiserver::objects::{gvisor_runtime_class, namespace, node, pod};
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};

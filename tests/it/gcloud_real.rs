@@ -12,10 +12,10 @@ use testkit::gke_mock::{Failure, GkeMock, GkeMockBuilder};
 use testkit::processes;
 
 const PROJECT: &str = "acme-prod";
-const STANDARD: &str = include_str!("fixtures/gke/standard-with-sandbox.json");
-const LEGACY: &str = include_str!("fixtures/gke/legacy-sandbox-type.json");
-const AUTOPILOT: &str = include_str!("fixtures/gke/autopilot.json");
-const DEFAULT_POOL_ONLY: &str = include_str!("fixtures/gke/default-pool-only.json");
+const STANDARD: &str = include_str!("../fixtures/gke/standard-with-sandbox.json");
+const LEGACY: &str = include_str!("../fixtures/gke/legacy-sandbox-type.json");
+const AUTOPILOT: &str = include_str!("../fixtures/gke/autopilot.json");
+const DEFAULT_POOL_ONLY: &str = include_str!("../fixtures/gke/default-pool-only.json");
 
 /// Generous: these tests check what gcloud says, never how fast it says it.
 const PATIENT: Duration = Duration::from_secs(120);

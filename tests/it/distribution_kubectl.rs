@@ -3,12 +3,10 @@
 //! (`kubectl __complete sandbox ...` runs `kubectl_complete-sandbox`). Skipped, saying so,
 //! when kubectl is not installed.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::loopback_api::{LoopbackApi, refused_url, write_kubeconfig};
+use crate::support::loopback_api::{LoopbackApi, refused_url, write_kubeconfig};
 
 struct Kubectl {
     kubectl: PathBuf,

@@ -3,12 +3,10 @@
 //! real gcloud listing the project's clusters from the GKE API mock. Where gcloud is not
 //! installed, each test says it is skipped and returns.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use tempfile::TempDir;
 use testkit::fake_apiserver::objects::{namespace, node, pod};

@@ -2,12 +2,10 @@
 //! subcommand on this branch takes them yet, so a stand-in CLI declares them the way
 //! `explain-pod` and `migrate` will), namespaces, and silence when the cluster fails.
 
-mod support;
-
+use crate::support::loopback_api::{LoopbackApi, refused_url, write_kubeconfig};
 use clap::{CommandFactory, Parser, Subcommand};
 use kubectl_sandbox::cli::complete_plugin::{complete, directive};
 use kubectl_sandbox::cli::kube_args::KubeArgs;
-use support::loopback_api::{LoopbackApi, refused_url, write_kubeconfig};
 
 #[derive(Parser)]
 struct StandIn {

@@ -2,9 +2,7 @@
 //! `deploy/rbac/read.yaml`, no Secret is ever read, and the kubeconfig's token never shows
 //! up in what the tool prints, not even when the server rejects it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use testkit::rbac::{access_of, allows};
 

@@ -1,7 +1,6 @@
 //! The rig the live end-to-end tests share: a fake Kubernetes API server reached through a
 //! real kubeconfig (context renamed, cluster entry keeping GKE's `gke_P_L_C` name), and
 //! optionally the GKE API mock that the real gcloud talks to.
-#![allow(dead_code)] // Each test binary uses its own part of the rig.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

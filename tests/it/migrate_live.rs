@@ -3,7 +3,7 @@
 //! `--create-node-pool`. Every JSON report is checked against
 //! `docs/migrate-report.schema.json`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -17,7 +17,7 @@ use testkit::fake_apiserver::{
 use testkit::gke_mock::GkeMock;
 
 const PROJECT: &str = "acme-prod";
-const DEFAULT_POOL_ONLY: &str = include_str!("fixtures/gke/default-pool-only.json");
+const DEFAULT_POOL_ONLY: &str = include_str!("../fixtures/gke/default-pool-only.json");
 
 struct Rig {
     api: FakeApiServer,
@@ -753,7 +753,7 @@ fn the_plan_table_shows_the_diff_and_ends_with_the_summary() {
 fn autopilot_needs_no_node_pool_and_none_is_created() {
     let rig = rig_without_capacity();
     let gke = rig.dir.path().join("autopilot.json");
-    std::fs::write(&gke, include_str!("fixtures/gke/autopilot.json")).unwrap();
+    std::fs::write(&gke, include_str!("../fixtures/gke/autopilot.json")).unwrap();
     let output = rig.run(&[
         "deployment/web",
         "-n",

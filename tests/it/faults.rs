@@ -4,12 +4,10 @@
 //! missing part is a SKIP that says why and what to do); total failures exit 3 with the
 //! reason on stderr and nothing on stdout.
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use testkit::fake_apiserver::objects::pod;
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
@@ -21,7 +19,7 @@ const GKE_JSON: [&str; 2] = [
 ];
 
 fn schema_errors(report: &Value) -> Vec<String> {
-    common::schema_errors("check-report.schema.json", report)
+    crate::common::schema_errors("check-report.schema.json", report)
 }
 
 /// A healthy cluster with one fault injected, audited with `-o json`.

@@ -3,7 +3,7 @@
 //! a failing write. And `--wait`, with pods changing in the store while it polls. The
 //! report each outcome makes is checked against `docs/migrate-report.schema.json`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -12,7 +12,7 @@ use testkit::fake_apiserver::objects::{gvisor_runtime_class, node, sandbox_node}
 
 pub const PROJECT: &str = "acme-prod";
 pub const LOCATION: &str = "europe-west1";
-pub const STANDARD: &str = include_str!("../fixtures/gke/standard-with-sandbox.json");
+pub const STANDARD: &str = include_str!("../../fixtures/gke/standard-with-sandbox.json");
 /// The nodes of [`STANDARD`]'s two pools.
 pub const DEFAULT_NODE: &str = "gke-prod-eu-default-pool-1";
 pub const SANDBOX_NODE: &str = "gke-prod-eu-gvisor-pool-1";

@@ -142,14 +142,14 @@ fn the_fish_script_completes_subcommands_flags_and_values() {
 }
 
 /// What the committed zsh script offers after `line`, captured from a real interactive zsh
-/// (`tests/support/zsh-complete.zsh`).
+/// (`tests/it/support/zsh-complete.zsh`).
 fn zsh_complete(line: &str) -> Option<Vec<String>> {
     which::which("zsh").ok()?;
     let output = Command::new("timeout")
         .args([
             "30",
             "zsh",
-            "tests/support/zsh-complete.zsh",
+            "tests/it/support/zsh-complete.zsh",
             "completions",
             line,
         ])
