@@ -113,6 +113,18 @@ pub async fn list_workloads(
     scope: ListScope<'_>,
     selector: Option<&str>,
 ) -> Result<Vec<Value>, ApiError> {
+    list_workloads_as(connection, kind, scope, selector, |object| object).await
+}
+
+/// [`list_workloads`], each object kept as `trim(object)` as its page arrives: one page of
+/// full objects in memory at a time.
+async fn list_workloads_as<U>(
+    connection: &Connection,
+    kind: WorkloadKind,
+    scope: ListScope<'_>,
+    selector: Option<&str>,
+    mut trim: impl FnMut(Value) -> U,
+) -> Result<Vec<U>, ApiError> {
     let namespace = match scope {
         ListScope::Namespace(namespace) => Some(namespace),
         ListScope::Cluster | ListScope::AllNamespaces => None,
@@ -125,7 +137,7 @@ pub async fn list_workloads(
     let stamp = |mut item: Value| {
         item["apiVersion"] = Value::String(api_version.clone());
         item["kind"] = Value::String(kind.name().to_string());
-        item
+        trim(item)
     };
     list_pages(&connection.client, path, selector, stamp)
         .await
@@ -183,80 +195,107 @@ pub enum Owned {
     UnreadOwners,
 }
 
+/// The kinds of [`OWNERS_FIRST`] in the order they are listed: each phase's lists are read
+/// at once, after the phases holding their owners (a ReplicaSet's Deployment, a Job's
+/// CronJob, a pod's ReplicaSet, Job, StatefulSet or DaemonSet), so every object is kept or
+/// dropped as its page arrives.
+const PHASES: [&[WorkloadKind]; 3] = [
+    &[
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::CronJob,
+    ],
+    &[WorkloadKind::Job, WorkloadKind::ReplicaSet],
+    &[WorkloadKind::Pod],
+];
+
+/// One list's objects kept, and the uids of all it listed.
+type Kept<U> = Result<(Vec<U>, Vec<String>), ApiError>;
+
 /// Every workload in `scope` matching `selector` that no listed controller owns (a
 /// Deployment stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`]
-/// order; the seven lists are read at once.
-pub async fn list_top_level(
+/// order, each kept as `keep(kind, object)` as its page arrives: only one page of full
+/// objects is in memory at a time, whatever the size of the cluster.
+pub async fn list_top_level<U>(
     connection: &Connection,
     scope: ListScope<'_>,
     selector: Option<&str>,
     owned: Owned,
-) -> Vec<(WorkloadKind, Result<Vec<Value>, ApiError>)> {
-    let list = |kind| async move {
-        (
-            kind,
-            list_workloads(connection, kind, scope, selector).await,
-        )
+    keep: impl Fn(WorkloadKind, Value) -> U,
+) -> Vec<(WorkloadKind, Result<Vec<U>, ApiError>)> {
+    let mut listed = Listed {
+        uids: HashSet::new(),
+        complete: Vec::new(),
     };
-    let [a, b, c, d, e, f, g] = OWNERS_FIRST;
-    let (a, b, c, d, e, f, g) = tokio::join!(
-        list(a),
-        list(b),
-        list(c),
-        list(d),
-        list(e),
-        list(f),
-        list(g)
-    );
-    let lists = vec![a, b, c, d, e, f, g];
-    let listed = Listed::of(&lists, selector.is_none());
-    lists
-        .into_iter()
-        .map(|(kind, objects)| {
-            let kept = objects.map(|objects| {
-                objects
-                    .into_iter()
-                    .filter(|object| match controller(object) {
+    let mut lists = Vec::new();
+    for phase in PHASES {
+        let one = |kind: WorkloadKind| {
+            let (listed, keep) = (&listed, &keep);
+            async move {
+                let mut uids = Vec::new();
+                let kept = list_workloads_as(connection, kind, scope, selector, |object| {
+                    // Pods own no workload: their uids are not needed.
+                    if kind != WorkloadKind::Pod
+                        && let Some(uid) = object["metadata"]["uid"].as_str()
+                    {
+                        uids.push(uid.to_string());
+                    }
+                    let top_level = match controller(&object) {
                         None => true,
                         Some(_) if owned == Owned::Skip => false,
                         Some(owner) => !listed.stands_for(owner),
-                    })
-                    .collect()
+                    };
+                    top_level.then(|| keep(kind, object))
+                })
+                .await;
+                let kept: Kept<U> = kept.map(|all| (all.into_iter().flatten().collect(), uids));
+                (kind, kept)
+            }
+        };
+        let results = match phase {
+            [a, b, c, d] => {
+                let (a, b, c, d) = tokio::join!(one(*a), one(*b), one(*c), one(*d));
+                vec![a, b, c, d]
+            }
+            [a, b] => {
+                let (a, b) = tokio::join!(one(*a), one(*b));
+                vec![a, b]
+            }
+            _ => {
+                let mut results = Vec::new();
+                for kind in phase {
+                    results.push(one(*kind).await);
+                }
+                results
+            }
+        };
+        for (kind, result) in results {
+            let result = result.map(|(kept, uids)| {
+                listed.uids.extend(uids);
+                // With a selector, a list holds only what matches: nothing is known gone.
+                if selector.is_none() {
+                    listed.complete.push(kind);
+                }
+                kept
             });
-            (kind, kept)
-        })
-        .collect()
+            lists.push((kind, result));
+        }
+    }
+    lists
 }
 
 /// The controllers the lists read, to tell an owned workload that is explained through
 /// its owner from one whose owner is not read.
 struct Listed {
-    /// The uids of every object listed (all of them, owned or not).
+    /// The uids of every object listed so far (all of them, owned or not).
     uids: HashSet<String>,
     /// The kinds whose list was read whole: an owner of such a kind that is not in it is
-    /// gone. With a selector, a list holds only what matches, so nothing is known gone.
+    /// gone. A kind not read (yet, or forbidden) may hold it.
     complete: Vec<WorkloadKind>,
 }
 
 impl Listed {
-    fn of(lists: &[(WorkloadKind, Result<Vec<Value>, ApiError>)], whole: bool) -> Listed {
-        let read = lists
-            .iter()
-            .filter_map(|(kind, objects)| Some((*kind, objects.as_ref().ok()?)));
-        let mut listed = Listed {
-            uids: HashSet::new(),
-            complete: Vec::new(),
-        };
-        for (kind, objects) in read {
-            if whole {
-                listed.complete.push(kind);
-            }
-            let uids = objects.iter().filter_map(|o| o["metadata"]["uid"].as_str());
-            listed.uids.extend(uids.map(str::to_string));
-        }
-        listed
-    }
-
     /// Whether `owner` is explained in place of what it owns: it is listed, or it may be
     /// (a list forbidden or filtered by a selector), or it is the Node of a mirror pod
     /// (a static pod the kubelet runs: no workload to migrate).

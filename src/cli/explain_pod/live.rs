@@ -2,13 +2,14 @@
 //! `-A`/`-l`), and the context a manifest lacks (namespace labels, RuntimeClasses, the GKE
 //! cluster), then run the same engine as `-f`.
 
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use crate::cli::CliError;
 use crate::cli::gather::{Reading, block_on, read_live};
 use crate::cli::source_args::SourceArgs;
 use crate::dry_run;
-use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
+use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
 use crate::manifest::ManifestError;
 use crate::snapshot::{PodScope, Unread};
@@ -45,23 +46,24 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
         || connection.default_namespace().to_string(),
         str::to_string,
     );
-    let (workloads, errors, unread) = if input.targets.is_empty() {
-        list_top_level(&connection, &snapshot.pod_scope, input.selector).await
-    } else {
-        get_targets(&connection, &namespace, input.targets).await
-    };
     let context = Context::from_snapshot(&snapshot);
+    let explainer = Explainer {
+        context: &context,
+        namespace: &namespace,
+        server_dry_run: input.server_dry_run,
+    };
+    let (explained, errors, unread) = if input.targets.is_empty() {
+        list_top_level(&connection, &snapshot.pod_scope, input.selector, &explainer).await
+    } else {
+        get_targets(&connection, &namespace, input.targets, &explainer).await
+    };
     let mut report = Report::new(&context);
     report.errors = errors;
     for part in snapshot.unread().into_iter().chain(unread) {
         report.add_unread(part);
     }
-    for (workload, owner) in workloads {
-        let explanation = explain(&workload, Some(&namespace), &context);
-        let mut object = ObjectReport::new(&workload, explanation, None, None);
-        object.owner = owner;
-        if input.server_dry_run {
-            let pod = dry_run::sandboxed_pod(&workload, &namespace);
+    for Explained { mut object, pod } in explained {
+        if let Some(pod) = pod {
             let admission = k8s::dry_run_pod(&connection, &pod).await;
             // Asked and not answered: incomplete, like a list that could not be read.
             let label = WorkloadRef::new(object.kind, object.name.as_str());
@@ -77,18 +79,41 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
     Ok(report)
 }
 
-/// The workloads read (each with the controller not read that owns it, if any), the
-/// targets that failed, and the lists that could not be read.
-type Found = (
-    Vec<(Workload, Option<String>)>,
-    Vec<ManifestError>,
-    Vec<Unread>,
-);
+/// Explains each workload as it is read, so a listed page is dropped once explained: what
+/// is kept of a cluster is its report rows (and with `--server-dry-run` the pods to try).
+struct Explainer<'a> {
+    context: &'a Context<'a>,
+    namespace: &'a str,
+    server_dry_run: bool,
+}
+
+/// A workload's report row, and its sandboxed pod when `--server-dry-run` will try it.
+struct Explained {
+    object: ObjectReport,
+    pod: Option<Pod>,
+}
+
+impl Explainer<'_> {
+    fn explain(&self, workload: &Workload, owner: Option<String>) -> Explained {
+        let explanation = explain(workload, Some(self.namespace), self.context);
+        let mut object = ObjectReport::new(workload, explanation, None, None);
+        object.owner = owner;
+        let pod = self
+            .server_dry_run
+            .then(|| dry_run::sandboxed_pod(workload, self.namespace));
+        Explained { object, pod }
+    }
+}
+
+/// The workloads read and explained, the targets that failed, and the lists that could
+/// not be read.
+type Found = (Vec<Explained>, Vec<ManifestError>, Vec<Unread>);
 
 async fn get_targets(
     connection: &k8s::Connection,
     namespace: &str,
     targets: &[WorkloadRef],
+    explainer: &Explainer<'_>,
 ) -> Found {
     let mut found = (Vec::new(), Vec::new(), Vec::new());
     for target in targets {
@@ -101,7 +126,7 @@ async fn get_targets(
             })
             .and_then(|object| workload_of(&object));
         match result {
-            Ok(workload) => found.0.push((workload, None)),
+            Ok(workload) => found.0.push(explainer.explain(&workload, None)),
             Err(message) => found
                 .1
                 .push(ManifestError::new(&target.to_string(), message)),
@@ -128,28 +153,36 @@ async fn list_top_level(
     connection: &k8s::Connection,
     scope: &PodScope,
     selector: Option<&str>,
+    explainer: &Explainer<'_>,
 ) -> Found {
+    // Each object is explained as its page arrives; only the row is kept.
+    let explain_one = |kind: WorkloadKind, object: Value| match workload_of(&object) {
+        Ok(workload) => {
+            let owner = k8s::controller(&object).map(owner_label);
+            Ok(explainer.explain(&workload, owner))
+        }
+        Err(message) => {
+            let name = object["metadata"]["name"].as_str().unwrap_or_default();
+            let label = WorkloadRef::new(kind, name).to_string();
+            Err(ManifestError::new(&label, message))
+        }
+    };
     let lists = k8s::list_top_level(
         connection,
         ListScope::of(scope),
         selector,
         k8s::Owned::UnreadOwners,
+        explain_one,
     )
     .await;
     let mut found = (Vec::new(), Vec::new(), Vec::new());
     for (kind, listed) in lists {
         match listed {
-            Ok(objects) => {
-                for object in &objects {
-                    match workload_of(object) {
-                        Ok(workload) => found
-                            .0
-                            .push((workload, k8s::controller(object).map(owner_label))),
-                        Err(message) => {
-                            let name = object["metadata"]["name"].as_str().unwrap_or_default();
-                            let label = WorkloadRef::new(kind, name).to_string();
-                            found.1.push(ManifestError::new(&label, message));
-                        }
+            Ok(results) => {
+                for result in results {
+                    match result {
+                        Ok(explained) => found.0.push(explained),
+                        Err(error) => found.1.push(error),
                     }
                 }
             }

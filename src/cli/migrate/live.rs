@@ -21,9 +21,9 @@ use crate::manifest::ManifestError;
 use crate::migrate::admit_all;
 use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
+use crate::migrate::plan;
 use crate::migrate::preflight::{Preflight, preflight};
 use crate::migrate::report::{Mode, Report, RestoreResult, WorkloadReport};
-use crate::migrate::plan;
 use crate::snapshot::PodScope;
 
 /// How long creating a node pool may take before gcloud is stopped.
@@ -152,7 +152,15 @@ async fn select(
     }
     let selector = input.selector;
     let scope = ListScope::Namespace(namespace);
-    for (_, listed) in k8s::list_top_level(connection, scope, selector, k8s::Owned::Skip).await {
+    for (_, listed) in k8s::list_top_level(
+        connection,
+        scope,
+        selector,
+        k8s::Owned::Skip,
+        |_, object| object,
+    )
+    .await
+    {
         objects.extend(listed.map_err(cannot_read_workloads)?);
     }
     Ok(objects)

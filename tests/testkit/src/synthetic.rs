@@ -247,6 +247,19 @@ impl SyntheticCluster {
         })
     }
 
+    /// Deployment `index` as the API server holds it, in `namespace`: the template of
+    /// manifest `2 * index` (an even manifest is a Deployment), with a uid and a
+    /// resourceVersion. For `migrate` at scale: many Deployments in one namespace.
+    pub fn deployment(&self, index: usize, namespace: &str) -> Value {
+        let mut deployment = self.manifest(2 * index);
+        let metadata = &mut deployment["metadata"];
+        metadata["name"] = json!(format!("deploy-{index:06}"));
+        metadata["namespace"] = json!(namespace);
+        metadata["uid"] = json!(uid(self.seed, 11, index));
+        metadata["resourceVersion"] = json!("1");
+        deployment
+    }
+
     /// A sandbox node for a sandboxed pod, an ordinary one otherwise. Sandbox nodes are
     /// every fourth (0, 4, 8, ...), so the k-th ordinary node is `k + k / 3 + 1`.
     fn node_for(&self, sandboxed: bool, random: &mut Random) -> String {

@@ -3,7 +3,7 @@
 //! kubeconfig. Used by `bench/run.py`.
 //!
 //! ```text
-//! fake-apiserver --pods 10000 [--seed 1] [--port 0] [--serve-for 900]
+//! fake-apiserver --pods 10000 [--deployments N] [--seed 1] [--port 0] [--serve-for 900]
 //!                [--kubeconfig FILE] [--request-log FILE]
 //! ```
 //!
@@ -11,19 +11,24 @@
 //! or until `--serve-for` seconds have passed (it always stops by itself). The kubeconfig's
 //! cluster entry has GKE's `gke_PROJECT_LOCATION_CLUSTER` name for the cluster in
 //! `tests/fixtures/gke/standard-with-sandbox.json`, so a live check with gcloud pointed at
-//! the GKE mock (the `gke-mock` program) finds it.
+//! the GKE mock (the `gke-mock` program) finds it. `--deployments N` adds N Deployments in
+//! namespace `bench` (for `migrate` at scale: `bench/scale.py`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use testkit::fake_apiserver::objects::namespace;
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, kubeconfig_yaml};
 use testkit::synthetic::SyntheticCluster;
 
 /// The GKE cluster the kubeconfig names; `gke-mock` serves it under this project.
 const GKE_CLUSTER_ENTRY: &str = "gke_bench-project_europe-west1_prod-eu";
+/// The namespace `--deployments` fills.
+const DEPLOYMENTS_NAMESPACE: &str = "bench";
 
 struct Options {
     pods: usize,
+    deployments: usize,
     seed: u64,
     port: u16,
     serve_for: Duration,
@@ -37,14 +42,21 @@ fn main() {
         Err(message) => {
             eprintln!("fake-apiserver: {message}");
             eprintln!(
-                "usage: fake-apiserver --pods N [--seed S] [--port P] [--serve-for SECONDS] [--kubeconfig FILE] [--request-log FILE]"
+                "usage: fake-apiserver --pods N [--deployments N] [--seed S] [--port P] [--serve-for SECONDS] [--kubeconfig FILE] [--request-log FILE]"
             );
             std::process::exit(2);
         }
     };
     let started = Instant::now();
     let server = FakeApiServer::start_on(options.port, options.serve_for);
-    server.insert_all(SyntheticCluster::new(options.pods, options.seed).objects());
+    let cluster = SyntheticCluster::new(options.pods, options.seed);
+    server.insert_all(cluster.objects());
+    if options.deployments > 0 {
+        server.insert(namespace(DEPLOYMENTS_NAMESPACE));
+        server.insert_all(
+            (0..options.deployments).map(|i| cluster.deployment(i, DEPLOYMENTS_NAMESPACE)),
+        );
+    }
     if let Some(path) = &options.request_log {
         let log = std::fs::File::create(path).expect("create the request log");
         server.log_requests_to(log);
@@ -74,6 +86,7 @@ fn write_kubeconfig(path: &std::path::Path, url: &str) {
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         pods: 1000,
+        deployments: 0,
         seed: 1,
         port: 0,
         serve_for: Duration::from_secs(900),
@@ -84,6 +97,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--pods" => options.pods = number(&flag, &value()?)?,
+            "--deployments" => options.deployments = number(&flag, &value()?)?,
             "--seed" => options.seed = number(&flag, &value()?)?,
             "--port" => options.port = number(&flag, &value()?)?,
             "--serve-for" => options.serve_for = Duration::from_secs(number(&flag, &value()?)?),
