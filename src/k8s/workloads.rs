@@ -19,7 +19,7 @@ use super::list::{first_page_names, list_pages, resource_name};
 use crate::explain::WorkloadKind;
 
 /// The field manager migrate's writes are recorded under.
-pub const FIELD_MANAGER: &str = "kubectl-sandbox";
+pub(crate) const FIELD_MANAGER: &str = "kubectl-sandbox";
 
 /// Where a kind lives in the API, from k8s-openapi's own metadata.
 struct Collection {
@@ -105,7 +105,7 @@ pub async fn get_workload(
 /// Every object of `kind` in `scope` matching `selector`, in pages, each with its
 /// `apiVersion` and `kind` (list items carry none of their own), so every object reads
 /// like a manifest.
-pub async fn list_workloads(
+pub(crate) async fn list_workloads(
     connection: &Connection,
     kind: WorkloadKind,
     scope: ListScope<'_>,
@@ -140,7 +140,7 @@ pub async fn list_workloads(
 
 /// Up to `limit` names of `kind` in `namespace`, metadata only, for shell completion:
 /// none when they cannot be read (a completion that prints errors is worse than none).
-pub async fn workload_names(
+pub(crate) async fn workload_names(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,
@@ -153,14 +153,14 @@ pub async fn workload_names(
 }
 
 /// Up to `limit` namespace names, for shell completion; none when they cannot be read.
-pub async fn namespace_names(connection: &Connection, limit: u32) -> Vec<String> {
+pub(crate) async fn namespace_names(connection: &Connection, limit: u32) -> Vec<String> {
     first_page_names(&connection.client, Namespace::url_path(&(), None), limit)
         .await
         .unwrap_or_default()
 }
 
 /// The kinds [`list_top_level`] lists, owners before what they own.
-pub const OWNERS_FIRST: [WorkloadKind; 7] = [
+pub(crate) const OWNERS_FIRST: [WorkloadKind; 7] = [
     WorkloadKind::Deployment,
     WorkloadKind::StatefulSet,
     WorkloadKind::DaemonSet,
@@ -173,7 +173,7 @@ pub const OWNERS_FIRST: [WorkloadKind; 7] = [
 /// Every workload in `scope` matching `selector` that no controller owns (a Deployment
 /// stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`] order; the
 /// seven lists are read at once.
-pub async fn list_top_level(
+pub(crate) async fn list_top_level(
     connection: &Connection,
     scope: ListScope<'_>,
     selector: Option<&str>,
@@ -207,7 +207,7 @@ fn is_owned(object: &Value) -> bool {
 
 /// A JSON merge patch. Put `metadata.resourceVersion` in the patch to make it
 /// conditional: the API server answers 409 Conflict if the object changed since.
-pub async fn merge_patch(
+pub(super) async fn merge_patch(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,
@@ -230,7 +230,7 @@ pub async fn merge_patch(
 }
 
 /// Replaces the object (PUT); the body's `metadata.resourceVersion` makes it conditional.
-pub async fn replace(
+pub(super) async fn replace(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,
