@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::Path;
 
-use kubectl_sandbox::cli::generated;
+use kubectl_sandbox::generated;
 
 fn main() -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

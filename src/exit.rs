@@ -1,16 +1,16 @@
 //! The process exit codes, documented in the README ("Exit codes").
 
 /// Nothing at or above the `--fail-on` threshold, and everything read.
-pub const OK: u8 = 0;
+pub(crate) const OK: u8 = 0;
 /// Findings at or above the threshold (check), or a blocked workload (explain-pod).
-pub const FINDINGS: u8 = 1;
+pub(crate) const FINDINGS: u8 = 1;
 /// Usage error or invalid input (bad flag, unreadable snapshot or manifest).
-pub const USAGE: u8 = 2;
+pub(crate) const USAGE: u8 = 2;
 /// The cluster or gcloud could not be reached when it was required.
-pub const UNREACHABLE: u8 = 3;
+pub(crate) const UNREACHABLE: u8 = 3;
 /// Incomplete: a part nobody opted out of could not be read (forbidden, gcloud missing,
 /// not logged in or failed). The findings are still printed; `--allow-skip` accepts it.
-pub const INCOMPLETE: u8 = 4;
+pub(crate) const INCOMPLETE: u8 = 4;
 
 /// The exit code of a run that produced a report: from whether something is at or above
 /// the threshold, and whether a part could not be read.
@@ -18,7 +18,7 @@ pub const INCOMPLETE: u8 = 4;
 /// A finding wins over incompleteness: it is a fact whatever else could not be read (a
 /// part read later can add findings, never remove one), and the gate fails either way.
 /// `--allow-skip` (`allow_skip`) accepts an incomplete run: the findings alone decide.
-pub fn decide(findings: bool, incomplete: bool, allow_skip: bool) -> u8 {
+pub(crate) fn decide(findings: bool, incomplete: bool, allow_skip: bool) -> u8 {
     if findings {
         FINDINGS
     } else if incomplete && !allow_skip {

@@ -10,11 +10,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const COMPLETION_EXECUTABLE: &str = "kubectl_complete-sandbox";
 
 fn main() -> ExitCode {
-    kubectl_sandbox::exit::end_quietly_on_closed_pipe();
+    kubectl_sandbox::end_quietly_on_closed_pipe();
     let invoked_as = std::env::args_os().next().unwrap_or_default();
     if Path::new(&invoked_as).file_stem() == Some(COMPLETION_EXECUTABLE.as_ref()) {
-        kubectl_sandbox::cli::complete_plugin::main();
+        kubectl_sandbox::complete_plugin::main();
         return ExitCode::SUCCESS;
     }
-    ExitCode::from(kubectl_sandbox::cli::main())
+    ExitCode::from(kubectl_sandbox::main())
 }

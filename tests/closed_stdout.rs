@@ -3,8 +3,9 @@
 //! concurrent test could hold a copy of the pipe's read end between its fork and exec, and
 //! the write would not fail. `O_CLOEXEC` on Rust's pipes closes that copy only at the exec.
 
-// The live-test rig of `tests/it`; this binary uses only `rig` and `healthy_cluster`.
-#[allow(dead_code)]
+// The live-test rig of `tests/it`; this binary uses only `rig` and `healthy_cluster`, and
+// a test binary has no public surface.
+#[allow(dead_code, unreachable_pub)]
 #[path = "it/common.rs"]
 mod common;
 

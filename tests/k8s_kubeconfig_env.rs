@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use kubectl_sandbox::k8s::ConnectOptions;
-use kubectl_sandbox::k8s::{connect, read_cluster};
-use kubectl_sandbox::snapshot::PodScope;
+use kubectl_sandbox::{ConnectOptions, PodScope, connect, read_cluster};
 use tempfile::TempDir;
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
 

@@ -2,8 +2,7 @@
 //! does. Must never panic, whatever the input.
 #![no_main]
 
-use kubectl_sandbox::explain::{Context, Workload, explain};
-use kubectl_sandbox::manifest::parse_objects;
+use kubectl_sandbox::{Context, Workload, explain, parse_objects};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

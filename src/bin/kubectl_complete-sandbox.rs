@@ -2,6 +2,6 @@
 //! words typed after `sandbox`; it prints one candidate per line, then `:DIRECTIVE`.
 
 fn main() {
-    kubectl_sandbox::exit::end_quietly_on_closed_pipe();
-    kubectl_sandbox::cli::complete_plugin::main();
+    kubectl_sandbox::end_quietly_on_closed_pipe();
+    kubectl_sandbox::complete_plugin::main();
 }

@@ -55,7 +55,7 @@ impl Section {
 
 /// What a rule's evaluation returns for one subject; the engine adds the rule's identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub status: Status,
     /// The object the outcome is about: `node pool gvisor-pool`, `namespace tenant-a`.
     pub subject: String,
@@ -68,7 +68,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn new(status: Status, subject: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        status: Status,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Outcome {
             status,
             subject: subject.into(),
@@ -78,34 +82,34 @@ impl Outcome {
         }
     }
 
-    pub fn pass(subject: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn pass(subject: impl Into<String>, message: impl Into<String>) -> Self {
         Outcome::new(Status::Pass, subject, message)
     }
 
-    pub fn fail(subject: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn fail(subject: impl Into<String>, message: impl Into<String>) -> Self {
         Outcome::new(Status::Fail, subject, message)
     }
 
-    pub fn warn(subject: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn warn(subject: impl Into<String>, message: impl Into<String>) -> Self {
         Outcome::new(Status::Warn, subject, message)
     }
 
-    pub fn info(subject: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn info(subject: impl Into<String>, message: impl Into<String>) -> Self {
         Outcome::new(Status::Info, subject, message)
     }
 
     /// SKIP because a part of the snapshot is missing: the gap's reason and hint say why
     /// and what to do.
-    pub fn skip(subject: impl Into<String>, gap: &crate::snapshot::Gap) -> Self {
+    pub(crate) fn skip(subject: impl Into<String>, gap: &crate::snapshot::Gap) -> Self {
         Outcome::new(Status::Skip, subject, gap.reason.clone()).fix(gap.hint.clone())
     }
 
-    pub fn evidence(mut self, line: impl Into<String>) -> Self {
+    pub(crate) fn evidence(mut self, line: impl Into<String>) -> Self {
         self.evidence.push(line.into());
         self
     }
 
-    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+    pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
     }

@@ -5,17 +5,17 @@
 
 mod finding;
 mod report;
-pub mod rules;
+pub(crate) mod rules;
 mod untrusted;
 
-pub use finding::{Finding, Outcome, Section, Status};
-pub use report::{ClusterIdentity, Gate, REPORT_SCHEMA, Report};
+pub(crate) use finding::{Finding, Outcome, Section, Status};
+pub(crate) use report::{Gate, Report};
 pub use untrusted::Untrusted;
 
 use crate::snapshot::ClusterSnapshot;
 
 /// One audit rule.
-pub struct Rule {
+pub(crate) struct Rule {
     /// Stable ID, never reused: `NP001`, `CL002`, `WL001`.
     pub id: &'static str,
     /// Short kebab-case name.
@@ -27,7 +27,7 @@ pub struct Rule {
 }
 
 /// What rules read: the snapshot and the user's choices.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub snapshot: &'a ClusterSnapshot,
     pub untrusted: &'a Untrusted,
 }

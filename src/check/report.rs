@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::{Finding, Status, Summary};
 use crate::snapshot::{ClusterSnapshot, Unread};
 
-pub const REPORT_SCHEMA: &str = "kubectl-sandbox.dev/check/v1";
+pub(crate) const REPORT_SCHEMA: &str = "kubectl-sandbox.dev/check/v1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub schema: &'static str,
     pub cluster: ClusterIdentity,
     pub findings: Vec<Finding>,
@@ -26,7 +26,7 @@ pub struct Report {
 
 /// What decides the exit code besides the findings: `--fail-on` and `--allow-skip`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gate {
+pub(crate) struct Gate {
     pub fail_on: Status,
     /// Accept an incomplete run: exit from the findings alone.
     pub allow_skip: bool,
@@ -34,7 +34,8 @@ pub struct Gate {
 
 impl Gate {
     /// The default gate: FAIL findings and incompleteness fail it.
-    pub const STRICT: Gate = Gate {
+    #[cfg(test)]
+    pub(crate) const STRICT: Gate = Gate {
         fail_on: Status::Fail,
         allow_skip: false,
     };
@@ -42,7 +43,7 @@ impl Gate {
 
 /// Which cluster was audited, as far as it is known.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClusterIdentity {
+pub(crate) struct ClusterIdentity {
     pub context: Option<String>,
     pub gke_cluster: Option<String>,
     pub project: Option<String>,
@@ -52,7 +53,7 @@ pub struct ClusterIdentity {
 }
 
 impl ClusterIdentity {
-    pub fn of(snapshot: &ClusterSnapshot) -> Self {
+    pub(crate) fn of(snapshot: &ClusterSnapshot) -> Self {
         let gke = snapshot.gke.known();
         ClusterIdentity {
             context: snapshot.context.clone(),
@@ -65,7 +66,7 @@ impl ClusterIdentity {
     }
 
     /// `prod-eu (europe-west1, context gke_…)`, or what is known of it.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(location) = &self.location {
             parts.push(location.clone());
@@ -84,7 +85,11 @@ impl ClusterIdentity {
 
 impl Report {
     /// Audits the snapshot and decides the exit code with the gate (`crate::exit::decide`).
-    pub fn build(snapshot: &ClusterSnapshot, untrusted: &super::Untrusted, gate: Gate) -> Self {
+    pub(crate) fn build(
+        snapshot: &ClusterSnapshot,
+        untrusted: &super::Untrusted,
+        gate: Gate,
+    ) -> Self {
         let findings = super::run(snapshot, untrusted);
         let summary = Summary::of(&findings);
         let unread = snapshot.unread();

@@ -27,7 +27,7 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the node-pool checks 
     Exit codes: 0 everything read and nothing at or above --fail-on, 1 a finding at or above \
     it, 2 usage or invalid input, 3 cluster unreachable, 4 incomplete: a part could not be \
     read (SKIP: forbidden, gcloud missing or failed; --allow-skip accepts it).")]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub source: SourceArgs,
 
@@ -72,14 +72,14 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Fail,
     Warn,
 }
@@ -93,7 +93,7 @@ impl FailOn {
     }
 }
 
-pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     if args.fleet.requested() {
         let fleet = super::fleet::capture(&args.fleet, &args.source, &args.pods)?;
         return Ok(super::fleet_check::print(&fleet, args));

@@ -8,10 +8,10 @@ use clap_complete::Shell;
 use super::{Cli, CliError};
 
 /// The executable name the scripts complete: a shell completes one word, not `kubectl sandbox`.
-pub const EXECUTABLE: &str = "kubectl-sandbox";
+pub(super) const EXECUTABLE: &str = "kubectl-sandbox";
 
 /// Every shell a script is generated and committed for, in `completions/`.
-pub const SHELLS: [Shell; 5] = [
+pub(super) const SHELLS: [Shell; 5] = [
     Shell::Bash,
     Shell::Zsh,
     Shell::Fish,
@@ -25,14 +25,14 @@ pub const SHELLS: [Shell; 5] = [
     kubectl sandbox completion zsh > \"${fpath[1]}/_kubectl-sandbox\"\n  \
     kubectl sandbox completion fish > ~/.config/fish/completions/kubectl-sandbox.fish\n\n\
     For `kubectl sandbox <TAB>`, put kubectl_complete-sandbox on PATH (see the README).")]
-pub struct CompletionArgs {
+pub(crate) struct CompletionArgs {
     /// The shell to print the script for.
     #[arg(value_enum)]
     pub shell: Shell,
 }
 
 /// The completion script for `shell`, exactly as committed in `completions/`.
-pub fn script(shell: Shell) -> String {
+pub(super) fn script(shell: Shell) -> String {
     let mut out = Vec::new();
     // The scripts derive function names from the command's name: it must be one word too.
     let mut command = Cli::command().name(EXECUTABLE);
@@ -56,11 +56,11 @@ fn fix_bash_hyphenated_name(text: &str) -> String {
 }
 
 /// The file name a shell's script is committed under (the name each shell looks for).
-pub fn file_name(shell: Shell) -> String {
+pub(super) fn file_name(shell: Shell) -> String {
     clap_complete::Generator::file_name(&shell, EXECUTABLE)
 }
 
-pub fn run(args: &CompletionArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &CompletionArgs) -> Result<u8, CliError> {
     print!("{}", script(args.shell));
     Ok(crate::exit::OK)
 }

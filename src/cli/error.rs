@@ -3,7 +3,7 @@
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliError {
+pub(crate) struct CliError {
     pub message: String,
     pub hint: Option<String>,
     pub code: u8,
@@ -11,7 +11,7 @@ pub struct CliError {
 
 impl CliError {
     /// Bad input: exit 2.
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         CliError {
             message: message.into(),
             hint: None,
@@ -20,7 +20,7 @@ impl CliError {
     }
 
     /// The cluster or gcloud could not be reached: exit 3.
-    pub fn unreachable(message: impl Into<String>) -> Self {
+    pub(crate) fn unreachable(message: impl Into<String>) -> Self {
         CliError {
             message: message.into(),
             hint: None,
@@ -28,7 +28,7 @@ impl CliError {
         }
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }

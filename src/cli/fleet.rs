@@ -24,7 +24,7 @@ use crate::k8s::{self, AdmissionReads, ClusterReads, ConnectError};
 use crate::snapshot::{Gap, PodScope};
 
 #[derive(Debug, Clone, Args)]
-pub struct FleetArgs {
+pub(crate) struct FleetArgs {
     /// Audit every context of the kubeconfig.
     #[arg(long, help_heading = "Many clusters", conflicts_with_all = ["context", "contexts", "all_clusters", "project", "cluster", "location", "gke_json"])]
     pub all_contexts: bool,
@@ -47,14 +47,14 @@ pub struct FleetArgs {
 }
 
 impl FleetArgs {
-    pub fn requested(&self) -> bool {
+    pub(crate) fn requested(&self) -> bool {
         self.all_contexts || self.contexts.is_some() || self.all_clusters
     }
 }
 
 /// Reads every cluster the flags name. Fails only when there is nothing to audit: no
 /// kubeconfig or contexts to read, or no cluster list for `--all-clusters`.
-pub fn capture(
+pub(super) fn capture(
     fleet: &FleetArgs,
     source: &SourceArgs,
     pods: &PodArgs,
@@ -236,7 +236,7 @@ async fn read_one(
 }
 
 /// A fleet snapshot, when `text` is one (`snapshot --all-contexts` wrote it).
-pub fn parse_fleet_snapshot(text: &str) -> Option<Result<FleetSnapshot, String>> {
+pub(super) fn parse_fleet_snapshot(text: &str) -> Option<Result<FleetSnapshot, String>> {
     #[derive(serde::Deserialize)]
     struct Tag {
         schema: String,

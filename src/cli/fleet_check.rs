@@ -8,7 +8,7 @@ use crate::render::check_table::TableOptions;
 use crate::render::{Palette, data, fleet_table};
 
 /// Audits the captured fleet, prints it, and returns the fleet's exit code.
-pub fn print(fleet: &FleetSnapshot, args: &CheckArgs) -> u8 {
+pub(super) fn print(fleet: &FleetSnapshot, args: &CheckArgs) -> u8 {
     let untrusted = Untrusted {
         names: args.untrusted.clone(),
         selector: args.untrusted_selector.clone(),

@@ -17,7 +17,7 @@ use crate::snapshot::{
 /// Reads a snapshot written by `kubectl sandbox snapshot` (JSON or YAML); `--gke-json`
 /// replaces its GKE part.
 /// `text` is the file's content, read with [`read_input`]; `path` names it in messages.
-pub fn saved_snapshot(
+pub(super) fn saved_snapshot(
     path: &Path,
     text: &str,
     source: &SourceArgs,
@@ -40,7 +40,7 @@ pub fn saved_snapshot(
 }
 
 /// `--gke-json FILE`: a saved `gcloud container clusters describe --format json`.
-pub fn read_gke_json(path: &Path) -> Result<GkeCluster, CliError> {
+pub(super) fn read_gke_json(path: &Path) -> Result<GkeCluster, CliError> {
     let text = read_input(path)?;
     GkeCluster::from_describe_json(&text).map_err(|why| {
         CliError::usage(format!("{}: {why}", path.display())).hint(
@@ -61,7 +61,10 @@ pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
 
 /// Reads the cluster and asks GKE at the same time: gcloud runs on a blocking thread while
 /// the four Kubernetes lists are read, so the audit takes as long as the slower side.
-pub fn live_snapshot(source: &SourceArgs, pods: &PodArgs) -> Result<ClusterSnapshot, CliError> {
+pub(super) fn live_snapshot(
+    source: &SourceArgs,
+    pods: &PodArgs,
+) -> Result<ClusterSnapshot, CliError> {
     let selector = pods.selector.as_ref().map(|s| s.as_str());
     let reading = Reading::Audit {
         pod_selector: selector,

@@ -35,7 +35,7 @@ impl KubeArgs {
 
 /// Parses kubectl's duration forms: a bare number of seconds, or a number with
 /// `ms`, `s`, `m` or `h`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit() && c != '.')

@@ -4,12 +4,12 @@ mod check;
 pub mod complete_plugin;
 mod completion;
 mod error;
-pub mod explain_pod;
+pub(crate) mod explain_pod;
 mod fleet;
 mod fleet_check;
 mod gather;
 pub mod generated;
-pub mod kube_args;
+pub(crate) mod kube_args;
 mod migrate;
 mod policy;
 mod snapshot;
@@ -17,7 +17,7 @@ mod source_args;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-pub use error::CliError;
+pub(crate) use error::CliError;
 
 /// The exit codes every command shares (`crate::exit`); README "Exit codes".
 const EXIT_CODES: &str = "Exit codes: 0 everything read and nothing at or above --fail-on; \
@@ -40,13 +40,13 @@ const EXIT_CODES: &str = "Exit codes: 0 everything read and nothing at or above 
     disable_help_subcommand = true,
     after_help = EXIT_CODES
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Audit the cluster: node pools (GKE), RuntimeClass, sandbox nodes and workloads.
     Check(check::CheckArgs),
     /// Capture the cluster's snapshot (evidence for auditors; `check --from FILE` later).

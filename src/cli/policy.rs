@@ -21,7 +21,7 @@ use crate::selector::LabelSelector;
     Exit codes: 0 printed or applied, 2 bad flag or the cluster refused (older than 1.30, \
     RBAC, conflict; nothing is changed when the dry run fails), 3 cluster unreachable."
 )]
-pub struct PolicyArgs {
+pub(crate) struct PolicyArgs {
     #[command(flatten)]
     pub kube: KubeArgs,
 
@@ -75,12 +75,12 @@ impl From<ActionArg> for Action {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Yaml,
     Json,
 }
 
-pub fn run(args: &PolicyArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &PolicyArgs) -> Result<u8, CliError> {
     let set = policy::build(&PolicyOptions {
         untrusted: args.untrusted_selector.clone(),
         action: args.action.into(),

@@ -19,7 +19,7 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the snapshot's GKE pa
     kubectl sandbox snapshot --all-contexts > fleet.json\n\n\
     Exit codes: 0 everything read, 2 usage, 3 cluster unreachable, 4 incomplete: a part could \
     not be read (the file records why; --allow-skip accepts it).")]
-pub struct SnapshotArgs {
+pub(crate) struct SnapshotArgs {
     #[command(flatten)]
     pub source: SourceArgs,
 
@@ -40,12 +40,12 @@ pub struct SnapshotArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Json,
     Yaml,
 }
 
-pub fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
     if args.fleet.requested() {
         // One document holding every cluster's snapshot: `check --from` audits it again.
         let fleet = super::fleet::capture(&args.fleet, &args.source, &args.pods)?;

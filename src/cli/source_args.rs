@@ -10,7 +10,7 @@ use super::kube_args::{KubeArgs, parse_duration};
 use crate::gke::names;
 
 #[derive(Debug, Clone, Args)]
-pub struct SourceArgs {
+pub(crate) struct SourceArgs {
     #[command(flatten)]
     pub kube: KubeArgs,
 
@@ -49,7 +49,7 @@ fn gke_name(
 
 /// `-n`, `-A`, `-l`: which pods are read.
 #[derive(Debug, Clone, Args)]
-pub struct PodArgs {
+pub(crate) struct PodArgs {
     /// Read pods of this namespace only (default: all namespaces).
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -64,7 +64,7 @@ pub struct PodArgs {
 }
 
 impl PodArgs {
-    pub fn scope(&self) -> crate::snapshot::PodScope {
+    pub(crate) fn scope(&self) -> crate::snapshot::PodScope {
         match &self.namespace {
             Some(ns) => crate::snapshot::PodScope::Namespace(ns.clone()),
             None => crate::snapshot::PodScope::AllNamespaces,
@@ -75,7 +75,7 @@ impl PodArgs {
 /// `-f` and `-R`: manifests from files, directories or stdin, for the commands that work
 /// offline on a repository as well as on a live cluster.
 #[derive(Debug, Clone, Args)]
-pub struct ManifestArgs {
+pub(crate) struct ManifestArgs {
     /// Manifest file, directory or `-` for stdin: YAML (multi-document) or JSON, List kinds
     /// too. Repeatable. No cluster is needed.
     #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]

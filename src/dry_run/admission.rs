@@ -198,7 +198,7 @@ impl Limit {
 }
 
 /// What `--server-dry-run` needs and how to get it, for a forbidden dry run.
-pub fn forbidden_hint(namespace: &str) -> String {
+pub(crate) fn forbidden_hint(namespace: &str) -> String {
     format!(
         "a dry run needs the same RBAC permission as a real create: `create pods` in namespace \
          {namespace}, which the read-only role kubectl-sandbox-read does not grant; bind \

@@ -9,6 +9,8 @@ mod admission;
 mod pod;
 mod verdict;
 
-pub use admission::{Admission, Limit, Step, forbidden_hint};
-pub use pod::sandboxed_pod;
-pub use verdict::judge;
+pub(crate) use admission::Admission;
+#[cfg(test)]
+pub(crate) use admission::{Limit, Step};
+pub(crate) use pod::sandboxed_pod;
+pub(crate) use verdict::judge;

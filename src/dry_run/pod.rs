@@ -14,7 +14,7 @@ use crate::snapshot::GVISOR_RUNTIME_CLASS;
 /// it after itself; a CronJob's template is the one in `jobTemplate`. A bare Pod is sent as
 /// it is, without what the server set when it was first created (its node, ephemeral
 /// containers, the RuntimeClass overhead), which a new pod would not carry.
-pub fn sandboxed_pod(workload: &Workload, namespace: &str) -> Pod {
+pub(crate) fn sandboxed_pod(workload: &Workload, namespace: &str) -> Pod {
     let template = &workload.template_metadata;
     let mut spec = PodSpec {
         runtime_class_name: Some(GVISOR_RUNTIME_CLASS.to_string()),

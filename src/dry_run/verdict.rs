@@ -14,7 +14,7 @@ fn settled_by_admission(finding: &Finding) -> bool {
 /// Records `admission` on the object and gives it the verdict the answer supports:
 /// refused is `blocked` with the server's words as the evidence; admitted leaves out the
 /// uncertain findings it settled; a limit changes nothing.
-pub fn judge(object: &mut ObjectReport, mut admission: Admission) {
+pub(crate) fn judge(object: &mut ObjectReport, mut admission: Admission) {
     match &mut admission {
         Admission::Refused { .. } => object.verdict = Verdict::Blocked,
         Admission::Admitted { settles, .. } => {

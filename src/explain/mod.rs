@@ -14,19 +14,18 @@ mod verdict;
 mod workload;
 mod workload_ref;
 
-pub use crate::manifest::{FieldPath, Segment};
-pub use context::{Context, Unknown};
-pub use finding::{Effect, Finding, Hit};
-pub use report::{
-    EXPLAIN_SCHEMA, LocatedFinding, ManifestExplainer, ObjectReport, Report, ReportEntry, Source,
-    Summary,
-};
-pub use rules::Rule;
-pub use subject::{ContainerList, ContainerRef, Subject};
-pub use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};
+pub(crate) use crate::manifest::{FieldPath, Segment};
+pub use context::Context;
+pub(crate) use context::Unknown;
+pub use finding::Effect;
+pub(crate) use finding::{Finding, Hit};
+pub(crate) use report::{ManifestExplainer, ObjectReport, Report};
+pub(crate) use subject::{ContainerList, ContainerRef, Subject};
+pub(crate) use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};
 pub use verdict::Verdict;
-pub use workload::{Workload, WorkloadError, WorkloadKind};
-pub use workload_ref::WorkloadRef;
+pub(crate) use workload::WorkloadError;
+pub use workload::{Workload, WorkloadKind};
+pub(crate) use workload_ref::WorkloadRef;
 
 /// What the rules found in one workload's pod template.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

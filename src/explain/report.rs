@@ -16,10 +16,10 @@ use crate::selector::LabelSelector;
 use crate::snapshot::Unread;
 
 /// Version tag of the JSON/YAML report; bump on an incompatible change.
-pub const EXPLAIN_SCHEMA: &str = "kubectl-sandbox.dev/explain/v1";
+pub(crate) const EXPLAIN_SCHEMA: &str = "kubectl-sandbox.dev/explain/v1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// Always [`EXPLAIN_SCHEMA`].
     pub schema: &'static str,
     pub objects: Vec<ObjectReport>,
@@ -41,7 +41,7 @@ pub struct Report {
 
 /// Where an object came from, when it came from a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     pub file: String,
     pub line: u32,
     /// 0-based document index in the file.
@@ -52,7 +52,7 @@ pub struct Source {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ObjectReport {
+pub(crate) struct ObjectReport {
     pub kind: WorkloadKind,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,7 +76,7 @@ pub struct ObjectReport {
 /// A finding and, for file input, the line of its field (or of the nearest parent that
 /// exists, for a missing field such as an absent CPU limit).
 #[derive(Debug, Clone, Serialize)]
-pub struct LocatedFinding {
+pub(crate) struct LocatedFinding {
     #[serde(flatten)]
     pub finding: Finding,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +84,7 @@ pub struct LocatedFinding {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub objects: usize,
     pub compatible: usize,
     pub compatible_with_caveats: usize,
@@ -95,7 +95,7 @@ pub struct Summary {
 
 impl ObjectReport {
     /// One explained workload; `lines` maps a field path to its line for file input.
-    pub fn new(
+    pub(crate) fn new(
         workload: &Workload,
         explanation: Explanation,
         source: Option<Source>,
@@ -125,7 +125,7 @@ impl ObjectReport {
 
 impl Report {
     /// An empty report for a run with this context.
-    pub fn new(context: &Context) -> Self {
+    pub(crate) fn new(context: &Context) -> Self {
         Report {
             schema: EXPLAIN_SCHEMA,
             objects: Vec::new(),
@@ -140,7 +140,7 @@ impl Report {
     }
 
     /// Records a part that could not be read: the report is incomplete.
-    pub fn add_unread(&mut self, unread: Unread) {
+    pub(crate) fn add_unread(&mut self, unread: Unread) {
         self.incomplete = true;
         self.unread.push(unread);
     }
@@ -150,7 +150,7 @@ impl Report {
     /// whose labels match (`-l` with `-f`). The tests' shorthand: `explain-pod -f` explains
     /// each object as it is read (`read_sources_with`) and calls [`Report::from_entries`].
     #[cfg(test)]
-    pub fn from_manifests(
+    pub(crate) fn from_manifests(
         objects: &[ManifestObject],
         errors: Vec<ManifestError>,
         selector: Option<&LabelSelector>,
@@ -171,7 +171,7 @@ impl Report {
 
     /// The report of objects already explained one by one (by [`ManifestExplainer`]),
     /// in order, after the read `errors`.
-    pub fn from_entries(
+    pub(crate) fn from_entries(
         entries: impl IntoIterator<Item = ReportEntry>,
         errors: Vec<ManifestError>,
         context: &Context,
@@ -193,7 +193,7 @@ impl Report {
     }
 
     /// Recomputes the summary from the objects, counts and errors.
-    pub fn summarise(&mut self) {
+    pub(crate) fn summarise(&mut self) {
         let count = |v: Verdict| self.objects.iter().filter(|o| o.verdict == v).count();
         self.summary = Summary {
             objects: self.objects.len(),
@@ -206,14 +206,14 @@ impl Report {
     }
 
     /// The worst verdict, `None` when no object was explained.
-    pub fn worst(&self) -> Option<Verdict> {
+    pub(crate) fn worst(&self) -> Option<Verdict> {
         self.objects.iter().map(|o| o.verdict).max()
     }
 }
 
 /// What one manifest object adds to a report.
 #[derive(Debug, Clone)]
-pub enum ReportEntry {
+pub(crate) enum ReportEntry {
     Explained(Box<ObjectReport>),
     /// Not a workload: counted by kind.
     PassedOver(String),
@@ -226,14 +226,14 @@ pub enum ReportEntry {
 /// Explains manifest objects one at a time, with the run's selector, default namespace
 /// and context; shared by every thread that reads a manifest.
 #[derive(Debug, Clone, Copy)]
-pub struct ManifestExplainer<'a> {
+pub(crate) struct ManifestExplainer<'a> {
     pub selector: Option<&'a LabelSelector>,
     pub default_namespace: Option<&'a str>,
     pub context: &'a Context<'a>,
 }
 
 impl ManifestExplainer<'_> {
-    pub fn explain(&self, object: &ManifestObject) -> ReportEntry {
+    pub(crate) fn explain(&self, object: &ManifestObject) -> ReportEntry {
         if let Some(selector) = self.selector
             && !selector.matches(&labels_of(&object.value))
         {

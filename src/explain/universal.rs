@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Effect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct UniversalCaveat {
+pub(crate) struct UniversalCaveat {
     pub id: &'static str,
     pub name: &'static str,
     pub effect: Effect,
@@ -14,7 +14,7 @@ pub struct UniversalCaveat {
     pub fact: &'static str,
 }
 
-pub const UNIVERSAL_CAVEATS: &[UniversalCaveat] = &[
+pub(crate) const UNIVERSAL_CAVEATS: &[UniversalCaveat] = &[
     UniversalCaveat {
         id: "EP090",
         name: "port-forward",

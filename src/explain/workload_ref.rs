@@ -7,13 +7,13 @@ use super::WorkloadKind;
 
 /// A workload by kind and name, the way kubectl's `TYPE/NAME` names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct WorkloadRef {
+pub(crate) struct WorkloadRef {
     pub kind: WorkloadKind,
     pub name: String,
 }
 
 impl WorkloadRef {
-    pub fn new(kind: WorkloadKind, name: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: WorkloadKind, name: impl Into<String>) -> Self {
         WorkloadRef {
             kind,
             name: name.into(),

@@ -19,18 +19,18 @@ use crate::check::{Finding, Gate, Report, Status, Untrusted};
 use crate::exit;
 use crate::snapshot::{ClusterSnapshot, Gap, Part};
 
-pub const FLEET_REPORT_SCHEMA: &str = "kubectl-sandbox.dev/fleet/v1";
+pub(crate) const FLEET_REPORT_SCHEMA: &str = "kubectl-sandbox.dev/fleet/v1";
 
 /// What `check --all-contexts -o json` prints: one report per cluster, then the summary.
 #[derive(Debug, Clone, Serialize)]
-pub struct FleetReport {
+pub(crate) struct FleetReport {
     pub schema: &'static str,
     pub clusters: Vec<ClusterAudit>,
     pub summary: FleetSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ClusterAudit {
+pub(crate) struct ClusterAudit {
     pub name: String,
     pub context: Option<String>,
     pub state: State,
@@ -44,7 +44,7 @@ pub struct ClusterAudit {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub(crate) enum State {
     /// Every part was read.
     Complete,
     /// Read, but some part could not be (forbidden, GKE not answered…).
@@ -56,7 +56,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             State::Complete => "ok",
             State::Incomplete => "incomplete",
@@ -67,7 +67,7 @@ impl State {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FleetSummary {
+pub(crate) struct FleetSummary {
     pub rows: Vec<Row>,
     pub clusters: usize,
     pub complete: usize,
@@ -84,7 +84,7 @@ pub struct FleetSummary {
 
 /// One line of the fleet table.
 #[derive(Debug, Clone, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     pub cluster: String,
     pub location: Option<String>,
     pub state: State,
@@ -104,7 +104,7 @@ pub struct Row {
 }
 
 impl FleetReport {
-    pub fn build(
+    pub(crate) fn build(
         fleet: &FleetSnapshot,
         untrusted: &Untrusted,
         fail_on: Status,

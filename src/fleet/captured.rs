@@ -8,10 +8,10 @@ use super::members::{Member, get_credentials};
 use crate::snapshot::{ClusterSnapshot, Gap, Part, PodScope, SNAPSHOT_SCHEMA};
 
 /// Version tag of the fleet snapshot; bump on an incompatible change.
-pub const FLEET_SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/fleet-snapshot/v1";
+pub(crate) const FLEET_SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/fleet-snapshot/v1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FleetSnapshot {
+pub(crate) struct FleetSnapshot {
     /// Always [`FLEET_SNAPSHOT_SCHEMA`].
     pub schema: String,
     /// False with `--no-gke`: the GKE gaps were chosen, so they leave no audit incomplete.
@@ -20,7 +20,7 @@ pub struct FleetSnapshot {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CapturedCluster {
+pub(crate) struct CapturedCluster {
     /// The GKE cluster name when known, else the context.
     pub name: String,
     /// The GKE location, from GKE or from the context's `gke_PROJECT_LOCATION_CLUSTER`.
@@ -33,7 +33,7 @@ pub struct CapturedCluster {
 /// Whether the cluster's API server was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Reach {
+pub(crate) enum Reach {
     Reached,
     /// Not reachable, not in time, or the credentials were refused.
     Unreachable {
@@ -47,7 +47,7 @@ pub enum Reach {
 
 impl CapturedCluster {
     /// A cluster whose API server answered; `snapshot` holds what it said.
-    pub fn reached(member: &Member, snapshot: ClusterSnapshot) -> Self {
+    pub(crate) fn reached(member: &Member, snapshot: ClusterSnapshot) -> Self {
         CapturedCluster {
             name: member.name(),
             location: location(member),
@@ -57,7 +57,7 @@ impl CapturedCluster {
     }
 
     /// A cluster whose API server could not be read: its GKE side is still audited.
-    pub fn unreachable(member: &Member, gap: Gap, scope: PodScope) -> Self {
+    pub(crate) fn unreachable(member: &Member, gap: Gap, scope: PodScope) -> Self {
         CapturedCluster {
             name: member.name(),
             location: location(member),
@@ -68,7 +68,7 @@ impl CapturedCluster {
 
     /// A listed GKE cluster without a context: its GKE side is audited, the in-cluster
     /// checks say which command adds the context.
-    pub fn without_context(member: &Member, scope: PodScope) -> Self {
+    pub(crate) fn without_context(member: &Member, scope: PodScope) -> Self {
         let command = member
             .target
             .as_ref()

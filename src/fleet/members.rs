@@ -6,7 +6,7 @@ use crate::snapshot::{Gap, Part};
 
 /// One kubeconfig context: its name, its cluster entry's name, and that entry's server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KubeContext {
+pub(crate) struct KubeContext {
     pub name: String,
     /// GKE names it `gke_PROJECT_LOCATION_CLUSTER`; a renamed context still points at it.
     pub cluster: String,
@@ -16,7 +16,7 @@ pub struct KubeContext {
 /// One cluster of the fleet: a context to read it through (absent when the kubeconfig has
 /// none for a listed GKE cluster), its GKE identity when known, and its GKE side.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     pub context: Option<String>,
     pub target: Option<GkeTarget>,
     pub gke: Part<GkeCluster>,
@@ -24,7 +24,7 @@ pub struct Member {
 
 impl Member {
     /// The GKE cluster name when known, else the context.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match (&self.target, &self.context) {
             (Some(target), _) => target.cluster.clone(),
             (None, Some(context)) => context.clone(),
@@ -34,7 +34,7 @@ impl Member {
 
     /// Gives the member its cluster from a project's list, or the gap saying why not.
     /// Members of other projects, or not identified as GKE clusters, are left alone.
-    pub fn attach(&mut self, project: &str, list: &Result<Vec<ListedCluster>, Gap>) {
+    pub(crate) fn attach(&mut self, project: &str, list: &Result<Vec<ListedCluster>, Gap>) {
         let Some(target) = self.target.as_ref().filter(|t| t.project == project) else {
             return;
         };
@@ -59,7 +59,7 @@ impl Member {
 }
 
 /// `--contexts a,b`: those contexts in the order given; `None`: every context.
-pub fn pick_contexts<'a>(
+pub(crate) fn pick_contexts<'a>(
     all: &'a [KubeContext],
     wanted: Option<&[String]>,
 ) -> Result<Vec<&'a KubeContext>, String> {
@@ -88,7 +88,7 @@ pub fn pick_contexts<'a>(
 
 /// One member per context; its GKE identity from the cluster entry's name, its GKE side
 /// still to be listed (or never, for a cluster that is not named like GKE's).
-pub fn members_of_contexts(contexts: &[&KubeContext], gke_asked: bool) -> Vec<Member> {
+pub(crate) fn members_of_contexts(contexts: &[&KubeContext], gke_asked: bool) -> Vec<Member> {
     contexts
         .iter()
         .map(|context| {
@@ -123,7 +123,7 @@ pub fn members_of_contexts(contexts: &[&KubeContext], gke_asked: bool) -> Vec<Me
 /// One member per listed cluster of `project`, each with the first context that reaches
 /// it: by GKE's `gke_PROJECT_LOCATION_CLUSTER` name (of the cluster entry or the context),
 /// else by the API server address. A cluster no context reaches has none.
-pub fn members_of_project(
+pub(crate) fn members_of_project(
     project: &str,
     listed: &[ListedCluster],
     contexts: &[KubeContext],
@@ -163,7 +163,7 @@ pub fn members_of_project(
 }
 
 /// What adds a context for `target`, exactly as the user runs it.
-pub fn get_credentials(target: &GkeTarget) -> String {
+pub(crate) fn get_credentials(target: &GkeTarget) -> String {
     format!(
         "gcloud container clusters get-credentials {} --project {} --location {}",
         target.cluster, target.project, target.location

@@ -7,8 +7,10 @@ mod audit;
 mod captured;
 mod members;
 
-pub use audit::{ClusterAudit, FLEET_REPORT_SCHEMA, FleetReport, FleetSummary, Row, State};
-pub use captured::{CapturedCluster, FLEET_SNAPSHOT_SCHEMA, FleetSnapshot, Reach};
-pub use members::{
-    KubeContext, Member, get_credentials, members_of_contexts, members_of_project, pick_contexts,
+pub(crate) use audit::{ClusterAudit, FleetReport, Row, State};
+#[cfg(test)]
+pub(crate) use captured::Reach;
+pub(crate) use captured::{CapturedCluster, FLEET_SNAPSHOT_SCHEMA, FleetSnapshot};
+pub(crate) use members::{
+    KubeContext, Member, members_of_contexts, members_of_project, pick_contexts,
 };

@@ -18,7 +18,7 @@ use super::{GkeCluster, GkeTarget, ListedCluster, gcloud_failure, names};
 use crate::snapshot::Gap;
 
 /// Environment variable naming the gcloud to run instead of the one on PATH (for tests).
-pub const GCLOUD_OVERRIDE_ENV: &str = "KUBECTL_SANDBOX_GCLOUD";
+pub(crate) const GCLOUD_OVERRIDE_ENV: &str = "KUBECTL_SANDBOX_GCLOUD";
 
 /// gcloud does not support concurrent invocations (docs/gke-sandbox.md#node-pools): every run
 /// in this process takes this lock first.
@@ -218,7 +218,7 @@ impl Gcloud {
 }
 
 /// `container clusters list --project P --format json`.
-pub fn list_argv(project: &str) -> Vec<String> {
+pub(crate) fn list_argv(project: &str) -> Vec<String> {
     [
         "container",
         "clusters",
@@ -256,7 +256,7 @@ fn clusters_from_list_output(project: &str, output: &Output) -> Result<Vec<Liste
 }
 
 /// `container clusters describe CLUSTER --location L --project P --format json`.
-pub fn describe_argv(target: &GkeTarget) -> Vec<String> {
+pub(crate) fn describe_argv(target: &GkeTarget) -> Vec<String> {
     [
         "container",
         "clusters",

@@ -16,7 +16,7 @@ use crate::snapshot::Gap;
 
 /// Why gcloud failed, decided from its stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
+pub(crate) enum FailureKind {
     Unauthenticated,
     PermissionDenied,
     NotFound,
@@ -26,7 +26,7 @@ pub enum FailureKind {
 
 /// Reads the kind of failure from gcloud's stderr. Credentials come first: an expired login
 /// can surface alongside other words.
-pub fn kind(stderr: &str) -> FailureKind {
+pub(crate) fn kind(stderr: &str) -> FailureKind {
     let has = |needles: &[&str]| needles.iter().any(|n| stderr.contains(n));
     if has(&[
         "code=401",
@@ -50,7 +50,7 @@ pub fn kind(stderr: &str) -> FailureKind {
 }
 
 /// The Gap for a `clusters describe` that exited non-zero.
-pub fn describe_failed(target: &GkeTarget, exit_code: Option<i32>, stderr: &str) -> Gap {
+pub(crate) fn describe_failed(target: &GkeTarget, exit_code: Option<i32>, stderr: &str) -> Gap {
     let GkeTarget {
         project,
         location,
@@ -79,7 +79,7 @@ pub fn describe_failed(target: &GkeTarget, exit_code: Option<i32>, stderr: &str)
 }
 
 /// The Gap for a `clusters list --project P` that exited non-zero.
-pub fn list_failed(project: &str, exit_code: Option<i32>, stderr: &str) -> Gap {
+pub(crate) fn list_failed(project: &str, exit_code: Option<i32>, stderr: &str) -> Gap {
     let said = error_line(stderr);
     match kind(stderr) {
         FailureKind::PermissionDenied => Gap::new(
@@ -124,7 +124,7 @@ fn any_command_failed(kind: FailureKind, exit_code: Option<i32>, said: &str, com
 }
 
 /// The Gap for a gcloud run that was stopped after `after`.
-pub fn timed_out(after: Duration) -> Gap {
+pub(crate) fn timed_out(after: Duration) -> Gap {
     Gap::new(
         format!(
             "gcloud did not finish within {}; it was stopped",
@@ -136,7 +136,7 @@ pub fn timed_out(after: Duration) -> Gap {
 }
 
 /// The Gap for a gcloud that exited 0 but printed something that is not a cluster.
-pub fn not_a_cluster(problem: &str) -> Gap {
+pub(crate) fn not_a_cluster(problem: &str) -> Gap {
     Gap::new(
         format!("gcloud's output is not a GKE cluster: {problem}"),
         "make sure no gcloud configuration overrides the output format, or pass --gke-json FILE",
@@ -144,7 +144,7 @@ pub fn not_a_cluster(problem: &str) -> Gap {
 }
 
 /// The Gap for no gcloud at all.
-pub fn not_installed(detail: &str) -> Gap {
+pub(crate) fn not_installed(detail: &str) -> Gap {
     Gap::new(
         format!("gcloud was not found: {detail}"),
         "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) and run \
@@ -155,7 +155,7 @@ pub fn not_installed(detail: &str) -> Gap {
 
 /// gcloud's `ERROR:` line says what went wrong; the lines after it are advice. Without one,
 /// the last non-empty line is the best summary.
-pub fn error_line(stderr: &str) -> String {
+pub(crate) fn error_line(stderr: &str) -> String {
     let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
     lines
         .clone()

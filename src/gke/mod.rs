@@ -2,15 +2,14 @@
 //! identity, and the one place that runs gcloud.
 
 pub mod commands;
-pub mod gcloud;
-pub mod gcloud_failure;
+pub(crate) mod gcloud;
+pub(crate) mod gcloud_failure;
 mod model;
-pub mod names;
-pub mod target;
+pub(crate) mod names;
+pub(crate) mod target;
 mod version;
 
-pub use model::{
-    Autoscaling, GkeCluster, ListedCluster, NodePool, ParseError, SandboxSetting, Telemetry,
-};
+pub(crate) use model::ListedCluster;
+pub use model::{Autoscaling, GkeCluster, NodePool, SandboxSetting, Telemetry};
 pub use target::GkeTarget;
-pub use version::{AUTOPILOT_SANDBOX_FROM, GkeVersion};
+pub(crate) use version::{AUTOPILOT_SANDBOX_FROM, GkeVersion};

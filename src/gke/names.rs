@@ -28,7 +28,7 @@ fn is_lower_digit_hyphen(c: char) -> bool {
 
 /// A Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens, starting with a
 /// letter and not ending with a hyphen; or the legacy domain-scoped `example.com:project`.
-pub fn validate_project(value: &str) -> Result<(), NameError> {
+pub(crate) fn validate_project(value: &str) -> Result<(), NameError> {
     const WHAT: &str = "project id";
     const RULE: &str = "use 6 to 30 lowercase letters, digits or hyphens, starting with a \
                         letter and not ending with a hyphen (or the legacy example.com:project form)";
@@ -66,7 +66,7 @@ fn is_domain(domain: &str) -> bool {
 }
 
 /// A GKE location: a region such as `europe-west1` or a zone such as `europe-west1-b`.
-pub fn validate_location(value: &str) -> Result<(), NameError> {
+pub(crate) fn validate_location(value: &str) -> Result<(), NameError> {
     let parts: Vec<&str> = value.split('-').collect();
     let region_ok = |area: &str, place: &str| {
         let letters = place.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -112,16 +112,16 @@ fn validate_resource_name(what: &'static str, value: &str) -> Result<(), NameErr
     }
 }
 
-pub fn validate_cluster(value: &str) -> Result<(), NameError> {
+pub(crate) fn validate_cluster(value: &str) -> Result<(), NameError> {
     validate_resource_name("cluster name", value)
 }
 
-pub fn validate_node_pool(value: &str) -> Result<(), NameError> {
+pub(crate) fn validate_node_pool(value: &str) -> Result<(), NameError> {
     validate_resource_name("node-pool name", value)
 }
 
 /// A Compute Engine machine type such as `e2-standard-4` or `n2-custom-4-8192`.
-pub fn validate_machine_type(value: &str) -> Result<(), NameError> {
+pub(crate) fn validate_machine_type(value: &str) -> Result<(), NameError> {
     let ok = value.starts_with(|c: char| c.is_ascii_lowercase())
         && value.len() <= 63
         && value.chars().all(is_lower_digit_hyphen);

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 /// Autopilot has GKE Sandbox built in (RuntimeClass `gvisor`, nodes on demand) from this
 /// version (docs/gke-sandbox.md#node-version).
-pub const AUTOPILOT_SANDBOX_FROM: GkeVersion = GkeVersion::new(1, 27, 4, 800);
+pub(crate) const AUTOPILOT_SANDBOX_FROM: GkeVersion = GkeVersion::new(1, 27, 4, 800);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GkeVersion {

@@ -15,14 +15,14 @@ use crate::snapshot::{
 
 /// The two admission parts of the snapshot.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AdmissionReads {
+pub(crate) struct AdmissionReads {
     pub policies: Part<Vec<AdmissionPolicyInfo>>,
     pub bindings: Part<Vec<AdmissionBindingInfo>>,
 }
 
 /// Lists both kinds at once. A 404 means the cluster predates the v1 API (1.30): a gap
 /// that says so, not a transport problem.
-pub async fn read_admission(connection: &Connection) -> AdmissionReads {
+pub(crate) async fn read_admission(connection: &Connection) -> AdmissionReads {
     let (policies, bindings) = tokio::join!(
         read::<ValidatingAdmissionPolicy, _>(connection, policy),
         read::<ValidatingAdmissionPolicyBinding, _>(connection, binding),

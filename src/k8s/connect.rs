@@ -114,7 +114,7 @@ pub enum ConnectError {
 
 /// The merged kubeconfig, found as kubectl finds it: `--kubeconfig` alone when given,
 /// else every file in `$KUBECONFIG`, else `~/.kube/config`.
-pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, ConnectError> {
+pub(crate) fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, ConnectError> {
     let files = kubeconfig::candidate_files(
         flag,
         std::env::var_os("KUBECONFIG").as_deref(),

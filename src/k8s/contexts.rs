@@ -7,7 +7,7 @@ use crate::fleet::KubeContext;
 
 /// The contexts of the merged kubeconfig (found as kubectl finds it), in file order, each
 /// with its cluster entry's name and server. No credential plugin runs and nothing is sent.
-pub fn list_contexts(kubeconfig: Option<&Path>) -> Result<Vec<KubeContext>, ConnectError> {
+pub(crate) fn list_contexts(kubeconfig: Option<&Path>) -> Result<Vec<KubeContext>, ConnectError> {
     let config = read_kubeconfig(kubeconfig)?;
     let server_of = |cluster: &str| {
         config

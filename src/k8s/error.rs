@@ -58,7 +58,7 @@ impl fmt::Display for ApiError {
 
 /// The verb of a request, as RBAC names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
+pub(super) enum Verb {
     List,
     Get,
     Patch,
@@ -78,7 +78,7 @@ impl Verb {
 
 /// Where a request was made, which decides the RBAC permission it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListScope<'a> {
+pub(crate) enum ListScope<'a> {
     /// A cluster-scoped resource such as nodes.
     Cluster,
     /// A namespaced resource across all namespaces.
@@ -88,7 +88,7 @@ pub enum ListScope<'a> {
 
 impl<'a> ListScope<'a> {
     /// Where pods (or any namespaced kind) are read for `scope`.
-    pub fn of(scope: &'a crate::snapshot::PodScope) -> Self {
+    pub(crate) fn of(scope: &'a crate::snapshot::PodScope) -> Self {
         match scope {
             crate::snapshot::PodScope::AllNamespaces => ListScope::AllNamespaces,
             crate::snapshot::PodScope::Namespace(namespace) => ListScope::Namespace(namespace),
@@ -98,7 +98,7 @@ impl<'a> ListScope<'a> {
 
 /// One request, named the way `kubectl auth can-i` takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiRequest<'a> {
+pub(super) struct ApiRequest<'a> {
     pub verb: Verb,
     /// `pods`, or `runtimeclasses.node.k8s.io` outside the core group.
     pub resource: String,
@@ -172,7 +172,7 @@ impl ApiRequest<'_> {
 }
 
 /// Classifies an error from `request` to the API server at `server`.
-pub fn classify(error: &kube::Error, request: &ApiRequest, server: &str) -> ApiError {
+pub(super) fn classify(error: &kube::Error, request: &ApiRequest, server: &str) -> ApiError {
     let doing = request.doing();
     if let kube::Error::Api(status) = error {
         return api_status(status, request);

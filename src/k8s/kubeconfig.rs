@@ -10,7 +10,7 @@ use super::ConnectError;
 
 /// The files to read, in kubectl's order: `--kubeconfig` alone when given; else every
 /// path in `$KUBECONFIG`; else `~/.kube/config`.
-pub fn candidate_files(
+pub(super) fn candidate_files(
     flag: Option<&Path>,
     env: Option<&OsStr>,
     home: Option<&Path>,
@@ -36,7 +36,7 @@ pub fn candidate_files(
 /// Reads and merges the files; the first file to set a value wins (kube's `merge`
 /// follows kubectl's rules). Files that do not exist are skipped like kubectl skips them
 /// in `$KUBECONFIG`, except a `--kubeconfig` file, which must exist.
-pub fn load(files: &[PathBuf], explicit: bool) -> Result<Kubeconfig, ConnectError> {
+pub(super) fn load(files: &[PathBuf], explicit: bool) -> Result<Kubeconfig, ConnectError> {
     let missing = || ConnectError::KubeconfigMissing {
         looked_at: files.to_vec(),
     };
@@ -63,7 +63,7 @@ pub fn load(files: &[PathBuf], explicit: bool) -> Result<Kubeconfig, ConnectErro
 }
 
 /// The context to use (`--context`, else `current-context`) and its cluster entry's name.
-pub fn choose_context(
+pub(super) fn choose_context(
     config: &Kubeconfig,
     wanted: Option<&str>,
 ) -> Result<(String, String), ConnectError> {

@@ -11,7 +11,7 @@ use super::Connection;
 use super::error::{ApiError, ApiRequest, ListScope, Verb, classify};
 
 /// Objects per list request, like kubectl's `--chunk-size` default.
-pub const PAGE_SIZE: u32 = 500;
+pub(crate) const PAGE_SIZE: u32 = 500;
 
 /// Every object of the collection at `path` (from `Resource::url_path`) matching
 /// `label_selector`, following continue tokens. Each page is deserialized straight into
@@ -73,7 +73,7 @@ struct NameOnly {
 
 /// Lists every `K` in `scope` as full objects, each kept as `trim(object)`, with a
 /// failure classified.
-pub async fn read_list<K, U>(
+pub(super) async fn read_list<K, U>(
     connection: &Connection,
     scope: ListScope<'_>,
     label_selector: Option<&str>,
@@ -88,7 +88,7 @@ where
 /// [`read_list`] for resources with many large objects (pods): each item is deserialized
 /// into `T`, which names only the fields wanted, instead of into the full `K`. `K` gives
 /// the path and the name in messages.
-pub async fn read_list_as<K, T, U>(
+pub(super) async fn read_list_as<K, T, U>(
     connection: &Connection,
     scope: ListScope<'_>,
     label_selector: Option<&str>,

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 /// The managed fields with every main-resource entry merged into one Apply entry of
 /// `manager`; subresource entries (status) are kept. `None` when there is nothing to take.
-pub fn merged_into(
+pub(super) fn merged_into(
     entries: &[ManagedFieldsEntry],
     manager: &str,
 ) -> Option<Vec<ManagedFieldsEntry>> {
@@ -66,7 +66,11 @@ const ATTEMPTS: u32 = 5;
 /// resourceVersion. Nothing is written when the object does not exist or is ours already.
 /// The API server writes a ValidatingAdmissionPolicy's status (its type checking) on its
 /// own soon after every change, so a 409 here is expected now and then: read again, retry.
-pub async fn take_ownership<K>(api: &Api<K>, name: &str, manager: &str) -> Result<(), kube::Error>
+pub(super) async fn take_ownership<K>(
+    api: &Api<K>,
+    name: &str,
+    manager: &str,
+) -> Result<(), kube::Error>
 where
     K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug,
 {

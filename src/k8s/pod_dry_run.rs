@@ -15,7 +15,7 @@ use crate::dry_run::Admission;
 
 /// Creates `pod` (with its namespace set) as a dry run and reads the answer. Never fails:
 /// what could not be asked is an [`Admission::NotKnown`].
-pub async fn dry_run_pod(connection: &Connection, pod: &Pod) -> Admission {
+pub(crate) async fn dry_run_pod(connection: &Connection, pod: &Pod) -> Admission {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let params = PostParams {
         dry_run: true,

@@ -36,7 +36,7 @@ struct Labels {
 /// The pod's controller as `Kind/name`. A Deployment's ReplicaSet is named
 /// `DEPLOYMENT-HASH`, HASH being the pod's `pod-template-hash` label: the Deployment is
 /// named instead, since that is what a person changes (and no extra list call is needed).
-pub fn controller(kind: &str, name: &str, pod_template_hash: Option<&str>) -> String {
+pub(super) fn controller(kind: &str, name: &str, pod_template_hash: Option<&str>) -> String {
     let deployment = pod_template_hash
         .filter(|_| kind == "ReplicaSet")
         .and_then(|hash| name.strip_suffix(hash)?.strip_suffix('-'))

@@ -13,7 +13,7 @@ use crate::policy::{FIELD_MANAGER, POLICY_NAME, PolicySet};
 
 /// The request that was refused, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyRefusal {
+pub(crate) struct PolicyRefusal {
     /// `validatingadmissionpolicies` or `validatingadmissionpolicybindings`.
     pub resource: &'static str,
     /// Whether it was the dry run (then nothing was changed).
@@ -22,7 +22,7 @@ pub struct PolicyRefusal {
 }
 
 /// The API server's version, `v1.33.2-gke.1000`.
-pub async fn server_version(connection: &Connection) -> Result<String, ApiError> {
+pub(crate) async fn server_version(connection: &Connection) -> Result<String, ApiError> {
     match connection.client.apiserver_version().await {
         Ok(info) => Ok(info.git_version),
         Err(error) => {
@@ -39,7 +39,7 @@ pub async fn server_version(connection: &Connection) -> Result<String, ApiError>
 
 /// Dry-runs both objects, then applies both (field manager kubectl-sandbox);
 /// `force_conflicts` takes over fields another manager owns.
-pub async fn apply_policy(
+pub(crate) async fn apply_policy(
     connection: &Connection,
     set: &PolicySet,
     force_conflicts: bool,

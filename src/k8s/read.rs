@@ -79,7 +79,7 @@ pub async fn read_cluster(
 
 /// RuntimeClasses, Nodes and Namespaces only: the context a workload is judged in
 /// (explain-pod, migrate). Pods, most of a cluster's bytes, are left unread.
-pub async fn read_context(connection: &Connection) -> ClusterReads {
+pub(crate) async fn read_context(connection: &Connection) -> ClusterReads {
     read(connection, None).await
 }
 

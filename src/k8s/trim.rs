@@ -9,7 +9,7 @@ use crate::snapshot::{
     NODE_POOL_LABEL, NamespaceInfo, NodeInfo, RuntimeClassInfo, SANDBOX_NODE_LABEL,
 };
 
-pub fn runtime_class(class: RuntimeClass) -> RuntimeClassInfo {
+pub(super) fn runtime_class(class: RuntimeClass) -> RuntimeClassInfo {
     let scheduling = class.scheduling.unwrap_or_default();
     RuntimeClassInfo {
         name: class.metadata.name.unwrap_or_default(),
@@ -47,7 +47,7 @@ fn toleration(toleration: &Toleration) -> String {
     text
 }
 
-pub fn node(node: Node) -> NodeInfo {
+pub(super) fn node(node: Node) -> NodeInfo {
     let mut labels = node.metadata.labels.unwrap_or_default();
     let sandbox_taint = node
         .spec
@@ -72,7 +72,7 @@ pub fn node(node: Node) -> NodeInfo {
     }
 }
 
-pub fn namespace(namespace: Namespace) -> NamespaceInfo {
+pub(super) fn namespace(namespace: Namespace) -> NamespaceInfo {
     NamespaceInfo {
         name: namespace.metadata.name.unwrap_or_default(),
         labels: namespace.metadata.labels.unwrap_or_default(),

@@ -21,7 +21,7 @@ use super::list::{first_page_names, list_pages, resource_name};
 use crate::explain::WorkloadKind;
 
 /// The field manager migrate's writes are recorded under.
-pub const FIELD_MANAGER: &str = "kubectl-sandbox";
+pub(crate) const FIELD_MANAGER: &str = "kubectl-sandbox";
 
 /// Where a kind lives in the API, from k8s-openapi's own metadata.
 struct Collection {
@@ -105,20 +105,10 @@ pub async fn get_workload(
 }
 
 /// Every object of `kind` in `scope` matching `selector`, in pages, each with its
-/// `apiVersion` and `kind` (list items carry none of their own), so every object reads
-/// like a manifest.
-pub async fn list_workloads(
-    connection: &Connection,
-    kind: WorkloadKind,
-    scope: ListScope<'_>,
-    selector: Option<&str>,
-) -> Result<Vec<Value>, ApiError> {
-    list_workloads_as(connection, kind, scope, selector, |object| object).await
-}
-
-/// [`list_workloads`], each object kept as `trim(object)` as its page arrives: one page of
-/// full objects in memory at a time.
-async fn list_workloads_as<U>(
+/// `apiVersion` and `kind` (list items carry none of their own) so every object reads like
+/// a manifest, and kept as `trim(object)` as its page arrives: one page of full objects in
+/// memory at a time.
+pub(crate) async fn list_workloads<U>(
     connection: &Connection,
     kind: WorkloadKind,
     scope: ListScope<'_>,
@@ -154,7 +144,7 @@ async fn list_workloads_as<U>(
 
 /// Up to `limit` names of `kind` in `namespace`, metadata only, for shell completion:
 /// none when they cannot be read (a completion that prints errors is worse than none).
-pub async fn workload_names(
+pub(crate) async fn workload_names(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,
@@ -167,14 +157,14 @@ pub async fn workload_names(
 }
 
 /// Up to `limit` namespace names, for shell completion; none when they cannot be read.
-pub async fn namespace_names(connection: &Connection, limit: u32) -> Vec<String> {
+pub(crate) async fn namespace_names(connection: &Connection, limit: u32) -> Vec<String> {
     first_page_names(&connection.client, Namespace::url_path(&(), None), limit)
         .await
         .unwrap_or_default()
 }
 
 /// The kinds [`list_top_level`] lists, owners before what they own.
-pub const OWNERS_FIRST: [WorkloadKind; 7] = [
+pub(crate) const OWNERS_FIRST: [WorkloadKind; 7] = [
     WorkloadKind::Deployment,
     WorkloadKind::StatefulSet,
     WorkloadKind::DaemonSet,
@@ -186,7 +176,7 @@ pub const OWNERS_FIRST: [WorkloadKind; 7] = [
 
 /// Which owned workloads [`list_top_level`] keeps besides those no controller owns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owned {
+pub(crate) enum Owned {
     /// None: migrate must not write what a controller rewrites.
     Skip,
     /// Also those whose controller this tool does not read (a CRD such as an Argo Rollout
@@ -217,7 +207,7 @@ type Kept<U> = Result<(Vec<U>, Vec<String>), ApiError>;
 /// Deployment stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`]
 /// order, each kept as `keep(kind, object)` as its page arrives: only one page of full
 /// objects is in memory at a time, whatever the size of the cluster.
-pub async fn list_top_level<U>(
+pub(crate) async fn list_top_level<U>(
     connection: &Connection,
     scope: ListScope<'_>,
     selector: Option<&str>,
@@ -234,7 +224,7 @@ pub async fn list_top_level<U>(
             let (listed, keep) = (&listed, &keep);
             async move {
                 let mut uids = Vec::new();
-                let kept = list_workloads_as(connection, kind, scope, selector, |object| {
+                let kept = list_workloads(connection, kind, scope, selector, |object| {
                     // Pods own no workload: their uids are not needed.
                     if kind != WorkloadKind::Pod
                         && let Some(uid) = object["metadata"]["uid"].as_str()
@@ -318,7 +308,7 @@ impl Listed {
 
 /// The ownerReference of the controller that owns the object (a Deployment's ReplicaSet,
 /// a CronJob's Job, a Rollout's ReplicaSet...), if any.
-pub fn controller(object: &Value) -> Option<&Value> {
+pub(crate) fn controller(object: &Value) -> Option<&Value> {
     object["metadata"]["ownerReferences"]
         .as_array()?
         .iter()
@@ -327,7 +317,7 @@ pub fn controller(object: &Value) -> Option<&Value> {
 
 /// A JSON merge patch. Put `metadata.resourceVersion` in the patch to make it
 /// conditional: the API server answers 409 Conflict if the object changed since.
-pub async fn merge_patch(
+pub(super) async fn merge_patch(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,
@@ -350,7 +340,7 @@ pub async fn merge_patch(
 }
 
 /// Replaces the object (PUT); the body's `metadata.resourceVersion` makes it conditional.
-pub async fn replace(
+pub(super) async fn replace(
     connection: &Connection,
     kind: WorkloadKind,
     namespace: &str,

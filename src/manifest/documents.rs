@@ -3,7 +3,7 @@
 //! else), results in stream order.
 
 use super::located::{Located, ParseError};
-use super::split::{Chunk, split_documents};
+use super::split::Chunk;
 use super::{json, parallel, yaml};
 
 /// Parses every document of a YAML stream (JSON is YAML too). Empty documents are dropped.
@@ -13,8 +13,9 @@ use super::{json, parallel, yaml};
 /// bound each document rather than the whole input: a whole-input budget refuses a
 /// 10,000-document manifest (at 1,024 documents or 250,000 nodes), while a bomb inside
 /// one document is still stopped.
-pub fn parse_documents(text: &str) -> Result<Vec<Located>, ParseError> {
-    let chunks = split_documents(text);
+#[cfg(test)]
+pub(crate) fn parse_documents(text: &str) -> Result<Vec<Located>, ParseError> {
+    let chunks = super::split::split_documents(text);
     Ok(read_in_parallel(&chunks)?.into_iter().flatten().collect())
 }
 

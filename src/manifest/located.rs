@@ -10,7 +10,7 @@ use super::path::{FieldPath, Segment};
 
 /// The line of every field and item of a document (1-based).
 #[derive(Debug, Clone, PartialEq)]
-pub struct LineMap {
+pub(crate) struct LineMap {
     pub(super) line: u32,
     children: Children,
 }
@@ -49,7 +49,7 @@ impl LineMap {
 
     /// The line of `path`, or of its longest prefix that exists: a finding about a field
     /// that is missing (no CPU limit) points at its parent.
-    pub fn line_of(&self, path: &FieldPath) -> u32 {
+    pub(crate) fn line_of(&self, path: &FieldPath) -> u32 {
         let mut node = self;
         for segment in path.segments() {
             let next = match (segment, &node.children) {
@@ -68,7 +68,7 @@ impl LineMap {
     }
 
     /// The sub-map at `path`, for objects inside a `List` document.
-    pub fn subtree(&self, path: &FieldPath) -> Option<&LineMap> {
+    pub(crate) fn subtree(&self, path: &FieldPath) -> Option<&LineMap> {
         let mut node = self;
         for segment in path.segments() {
             node = match (segment, &node.children) {
@@ -85,14 +85,14 @@ impl LineMap {
 
 /// One parsed document: its value and its lines.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Located {
+pub(crate) struct Located {
     pub value: Value,
     pub lines: LineMap,
 }
 
 /// A document that could not be parsed: the parser's message and, when it knows, where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     pub message: String,
     pub line: Option<u32>,
     pub column: Option<u32>,

@@ -17,8 +17,9 @@ mod sources;
 mod split;
 mod yaml;
 
-pub use documents::parse_documents;
-pub use located::{LineMap, Located, ParseError};
-pub use objects::{ManifestError, ManifestObject, map_objects, parse_objects};
-pub use path::{FieldPath, Segment};
-pub use sources::{ManifestSet, SourceText, read_sources, read_sources_with};
+#[cfg(test)]
+pub(crate) use documents::parse_documents;
+pub use objects::parse_objects;
+pub(crate) use objects::{ManifestError, ManifestObject};
+pub(crate) use path::{FieldPath, Segment};
+pub(crate) use sources::{read_sources, read_sources_with};

@@ -91,7 +91,7 @@ pub fn parse_objects(file: &str, text: &str) -> Result<Vec<ManifestObject>, Mani
 /// Like [`parse_objects`], but hands each object to `work` as soon as its batch of
 /// documents is read, on every core, and keeps only what `work` returns, in file order.
 /// The documents of a batch are freed on the threads that used them.
-pub fn map_objects<T: Send>(
+pub(crate) fn map_objects<T: Send>(
     file: &str,
     text: &str,
     work: impl Fn(ManifestObject) -> T + Sync,

@@ -25,7 +25,7 @@ fn pool() -> &'static ThreadPool {
 }
 
 /// `work` on every item, on the pool's threads; the results in input order.
-pub fn map<I, O>(items: &[I], work: impl Fn(&I) -> O + Sync) -> Vec<O>
+pub(super) fn map<I, O>(items: &[I], work: impl Fn(&I) -> O + Sync) -> Vec<O>
 where
     I: Sync,
     O: Send,
@@ -35,7 +35,7 @@ where
 
 /// `work` on every item, consuming it on the pool's threads (so what it owns is freed
 /// there); the results in input order.
-pub fn map_owned<I, O>(items: Vec<I>, work: impl Fn(I) -> O + Sync) -> Vec<O>
+pub(super) fn map_owned<I, O>(items: Vec<I>, work: impl Fn(I) -> O + Sync) -> Vec<O>
 where
     I: Send,
     O: Send,

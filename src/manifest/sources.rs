@@ -12,7 +12,7 @@ use super::{ManifestError, ManifestObject};
 /// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
 /// file does not stop the others.
 #[derive(Debug)]
-pub struct ManifestSet<T = ManifestObject> {
+pub(crate) struct ManifestSet<T = ManifestObject> {
     pub objects: Vec<T>,
     pub errors: Vec<ManifestError>,
 }
@@ -31,7 +31,7 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
 /// The text of one input, as it was parsed: `-` for stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceText {
+pub(crate) struct SourceText {
     pub file: String,
     pub text: String,
 }
@@ -39,7 +39,7 @@ pub struct SourceText {
 /// Reads every `-f` argument in order. `stdin` is read at most once, for `-`. Each
 /// input's text comes back too, for callers that edit it (`migrate -f -o yaml`): the
 /// text that was parsed, not a second read that could differ.
-pub fn read_sources(
+pub(crate) fn read_sources(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,
@@ -61,7 +61,7 @@ pub fn read_sources(
 
 /// Like [`read_sources`], but each object is handed to `work` as soon as it is read (see
 /// [`map_objects`]), so a large manifest is never held whole.
-pub fn read_sources_with<T: Send>(
+pub(crate) fn read_sources_with<T: Send>(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,

@@ -10,7 +10,7 @@
 /// One piece of a stream: a document marker line (except for the first piece) and what
 /// follows it up to the next marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chunk<'a> {
+pub(super) struct Chunk<'a> {
     /// The 1-based line of the piece's first line in the whole stream.
     pub first_line: u32,
     pub text: &'a str,
@@ -19,7 +19,7 @@ pub struct Chunk<'a> {
 /// The stream's pieces, in order. A stream with directives (`%YAML`, `%TAG`) stays whole:
 /// a directive belongs to the document after it, and a `...` line may end a document
 /// before the marker, so the parser must see them together.
-pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
+pub(super) fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let whole = || {
         vec![Chunk {
             first_line: 1,

@@ -10,7 +10,7 @@ use crate::explain::Workload;
 
 /// One answer per target, in order. Never fails: a target whose template cannot be read
 /// (the plan read it already, so this does not happen) is `NotKnown`.
-pub async fn admit_all(writer: &impl Writer, targets: &[Target]) -> Vec<Admission> {
+pub(crate) async fn admit_all(writer: &impl Writer, targets: &[Target]) -> Vec<Admission> {
     let mut admissions = Vec::with_capacity(targets.len());
     for target in targets {
         let namespace = target.object["metadata"]["namespace"]

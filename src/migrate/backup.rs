@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use crate::explain::WorkloadKind;
 
-pub const BACKUP_SCHEMA: &str = "kubectl-sandbox.dev/migrate-backup/v1";
+pub(crate) const BACKUP_SCHEMA: &str = "kubectl-sandbox.dev/migrate-backup/v1";
 const INDEX: &str = "index.json";
 const JOURNAL: &str = "writes.jsonl";
 
@@ -82,7 +82,7 @@ pub struct Backup {
 }
 
 /// `kubectl-sandbox-backup-20261127T091403Z` in the current directory, from an RFC 3339 time.
-pub fn default_dir(now: &str) -> PathBuf {
+pub(crate) fn default_dir(now: &str) -> PathBuf {
     let stamp: String = now
         .chars()
         .take(19)

@@ -15,7 +15,7 @@ use crate::dry_run::Admission;
 
 /// A request the engine sent.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Request {
+pub(super) enum Request {
     Get(String),
     Patch {
         name: String,
@@ -32,7 +32,7 @@ pub enum Request {
 
 /// Which request fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(super) enum Step {
     DryRun,
     Write,
     Get,
@@ -40,7 +40,7 @@ pub enum Step {
 }
 
 #[derive(Default)]
-pub struct FakeWriter {
+pub(super) struct FakeWriter {
     /// By name; every object is in one namespace.
     pub objects: RefCell<BTreeMap<String, Value>>,
     pub requests: RefCell<Vec<Request>>,
@@ -56,7 +56,7 @@ pub struct FakeWriter {
 }
 
 impl FakeWriter {
-    pub fn with(objects: &[Value]) -> Self {
+    pub(super) fn with(objects: &[Value]) -> Self {
         let writer = FakeWriter::default();
         for object in objects {
             let name = object["metadata"]["name"].as_str().unwrap().to_string();
@@ -65,12 +65,12 @@ impl FakeWriter {
         writer
     }
 
-    pub fn object(&self, name: &str) -> Value {
+    pub(super) fn object(&self, name: &str) -> Value {
         self.objects.borrow()[name].clone()
     }
 
     /// Someone else's change: the object gets a new resourceVersion.
-    pub fn touch(&self, name: &str) {
+    pub(super) fn touch(&self, name: &str) {
         let mut objects = self.objects.borrow_mut();
         let object = objects.get_mut(name).unwrap();
         bump(object);

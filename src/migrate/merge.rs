@@ -7,7 +7,7 @@ use super::Change;
 use crate::explain::Segment;
 
 /// RFC 7396: objects merge key by key, `null` deletes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *target = patch.clone();
         return;
@@ -30,7 +30,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 /// The merge patch that makes exactly `changes`: each path set to its new value, or to
 /// `null` where the field goes. Change paths hold keys only (no list indexes), so every
 /// change is expressible as a merge patch.
-pub fn patch_of(changes: &[Change]) -> Value {
+pub(super) fn patch_of(changes: &[Change]) -> Value {
     let mut patch = Value::Object(Map::new());
     for change in changes {
         let keys: Vec<&str> = change

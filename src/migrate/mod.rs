@@ -9,18 +9,20 @@
 
 mod admission;
 pub mod apply;
-pub mod backup;
+pub(crate) mod backup;
 #[cfg(test)]
 mod fake_writer;
 mod merge;
 mod pins;
 mod plan;
-pub mod preflight;
+pub(crate) mod preflight;
 pub mod report;
-pub mod text_edit;
-pub mod wait;
-pub mod writer;
+pub(crate) mod text_edit;
+pub(crate) mod wait;
+pub(crate) mod writer;
 
-pub use admission::admit_all;
-pub use merge::merge_patch;
-pub use plan::{Action, Change, Planned, plan};
+pub(crate) use admission::admit_all;
+#[cfg(test)]
+pub(crate) use merge::merge_patch;
+pub use plan::plan;
+pub(crate) use plan::{Action, Change, Planned};

@@ -16,7 +16,7 @@ const REQUIRED: &str = "requiredDuringSchedulingIgnoredDuringExecution";
 
 /// The removals, as changes relative to the object root; `spec` is the pod template's spec
 /// and `spec_path` where it sits.
-pub fn pin_removals(spec: &Value, spec_path: &FieldPath, context: &Context) -> Vec<Change> {
+pub(super) fn pin_removals(spec: &Value, spec_path: &FieldPath, context: &Context) -> Vec<Change> {
     let sandbox = context.sandbox_node_selector();
     let mut changes = Vec::new();
     if let Some(selector) = spec["nodeSelector"].as_object() {

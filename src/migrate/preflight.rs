@@ -34,7 +34,7 @@ impl Preflight {
 
 /// Judges `snapshot`; `pool_name` and `machine_type` (default: an ordinary pool's) fill the
 /// node-pool command.
-pub fn preflight(
+pub(crate) fn preflight(
     snapshot: &ClusterSnapshot,
     pool_name: &str,
     machine_type: Option<&str>,

@@ -13,7 +13,7 @@ use crate::explain::{FieldPath, Segment};
 use crate::manifest::ManifestObject;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LineEdit {
+pub(crate) enum LineEdit {
     /// Insert a whole line before this (1-based) line.
     Insert {
         before: u32,
@@ -25,7 +25,7 @@ pub enum LineEdit {
 }
 
 /// The line edits that make `changes` in `object`'s text (`text` is its whole file).
-pub fn edits_for(
+pub(crate) fn edits_for(
     object: &ManifestObject,
     text: &str,
     changes: &[Change],
@@ -165,7 +165,7 @@ fn runtime_class<'a>(
 }
 
 /// Applies edits to `text`; line endings and everything not edited stay as they were.
-pub fn apply(text: &str, edits: &[LineEdit]) -> String {
+pub(crate) fn apply(text: &str, edits: &[LineEdit]) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = String::with_capacity(text.len() + 64);
     let mut number = 0u32;

@@ -12,7 +12,7 @@ use crate::snapshot::GVISOR_RUNTIME_CLASS;
 
 /// Where one workload's rollout stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Pods running (or finished) under gVisor on a sandbox node.
     pub sandboxed: usize,
     /// Pods that count: not failed, not being deleted.
@@ -20,13 +20,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn done(self) -> bool {
+    pub(crate) fn done(self) -> bool {
         self.total > 0 && self.sandboxed == self.total
     }
 }
 
 /// Counts `pods` against the names of the sandbox nodes.
-pub fn progress(pods: &[Value], sandbox_nodes: &BTreeSet<String>) -> Progress {
+pub(crate) fn progress(pods: &[Value], sandbox_nodes: &BTreeSet<String>) -> Progress {
     let counted: Vec<&Value> = pods
         .iter()
         .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
@@ -50,7 +50,7 @@ pub fn progress(pods: &[Value], sandbox_nodes: &BTreeSet<String>) -> Progress {
 
 /// `app=web,tier=front`: the workload's `spec.selector.matchLabels`, which is how its pods
 /// are found. `None` for a CronJob (its pods come with the next Job) or no selector.
-pub fn pod_selector(kind: WorkloadKind, object: &Value) -> Option<String> {
+pub(crate) fn pod_selector(kind: WorkloadKind, object: &Value) -> Option<String> {
     if kind == WorkloadKind::CronJob {
         return None;
     }

@@ -18,7 +18,7 @@ use crate::selector::LabelSelector;
 /// The one name both objects carry, so `--apply` updates them and check finds them.
 pub const POLICY_NAME: &str = "kubectl-sandbox-require-gvisor";
 /// The field manager of `--apply`'s server-side apply.
-pub const FIELD_MANAGER: &str = "kubectl-sandbox";
+pub(crate) const FIELD_MANAGER: &str = "kubectl-sandbox";
 /// The namespace label `--untrusted-selector` defaults to (README, "Enforcement").
 pub const DEFAULT_UNTRUSTED_SELECTOR: &str = "kubectl-sandbox.dev/untrusted=true";
 

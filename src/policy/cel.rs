@@ -8,13 +8,13 @@
 //! `has()` so a pod that does not mention a feature is never an evaluation error.
 
 /// A CEL variable: evaluated once per request, read as `variables.NAME`.
-pub struct CelVariable {
+pub(crate) struct CelVariable {
     pub name: &'static str,
     pub expression: &'static str,
 }
 
 /// The variables, in evaluation order: later ones read earlier ones.
-pub const VARIABLES: &[CelVariable] = &[
+pub(crate) const VARIABLES: &[CelVariable] = &[
     CelVariable {
         name: "podSpec",
         expression: "object.kind == 'Pod' ? object.spec : \
@@ -39,23 +39,23 @@ pub const VARIABLES: &[CelVariable] = &[
 
 /// Objects being deleted are left alone: removing a finalizer from an old, unsandboxed
 /// Deployment is an UPDATE, and refusing it would wedge the deletion.
-pub const NOT_BEING_DELETED: &str = "!has(object.metadata.deletionTimestamp)";
+pub(crate) const NOT_BEING_DELETED: &str = "!has(object.metadata.deletionTimestamp)";
 
 /// Workloads are checked on UPDATE only when their pod template changes: controllers update
 /// whole objects to scale them (the Deployment controller scales an old ReplicaSet to 0 with
 /// an UPDATE), and labels, annotations and replicas create no pod. Refusing those would stall
 /// every rollout away from an unsandboxed template. A match condition cannot read
 /// `variables`, so the template is found here as in `podSpec`.
-pub const POD_TEMPLATE_CHANGED: &str = "request.operation != 'UPDATE' || oldObject == null || \
+pub(crate) const POD_TEMPLATE_CHANGED: &str = "request.operation != 'UPDATE' || oldObject == null || \
      object.kind == 'Pod' || \
      (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template : \
      object.spec.template != oldObject.spec.template)";
 
 /// The rule every policy carries: the pod asks for RuntimeClass `gvisor`.
-pub const RUNTIME_CLASS_GVISOR: &str =
+pub(crate) const RUNTIME_CLASS_GVISOR: &str =
     "has(variables.podSpec.runtimeClassName) && variables.podSpec.runtimeClassName == 'gvisor'";
 
-pub const RUNTIME_CLASS_MESSAGE: &str = "namespaces marked untrusted run pods under GKE Sandbox only: \
+pub(crate) const RUNTIME_CLASS_MESSAGE: &str = "namespaces marked untrusted run pods under GKE Sandbox only: \
      set runtimeClassName: gvisor in the pod spec (spec.template.spec for Deployments, \
      StatefulSets, DaemonSets, ReplicaSets and Jobs; spec.jobTemplate.spec.template.spec for \
      CronJobs); check it first with `kubectl sandbox explain-pod -f FILE`";

@@ -4,11 +4,10 @@
 //! values in, k8s-openapi objects out; `crate::cli::policy` prints or applies them.
 
 mod build;
-pub mod cel;
-pub mod render;
+pub(crate) mod cel;
+pub(crate) mod render;
 mod version;
 
-pub use build::{
-    Action, DEFAULT_UNTRUSTED_SELECTOR, FIELD_MANAGER, POLICY_NAME, PolicyOptions, PolicySet, build,
-};
-pub use version::{MINIMUM_MINOR, supports_policies};
+pub use build::{Action, DEFAULT_UNTRUSTED_SELECTOR, POLICY_NAME, PolicyOptions, build};
+pub(crate) use build::{FIELD_MANAGER, PolicySet};
+pub(crate) use version::supports_policies;

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::PolicySet;
 
-pub fn yaml(set: &PolicySet) -> String {
+pub(crate) fn yaml(set: &PolicySet) -> String {
     format!(
         "{}---\n{}",
         crate::render::data::yaml(&set.policy),
@@ -13,7 +13,7 @@ pub fn yaml(set: &PolicySet) -> String {
     )
 }
 
-pub fn json(set: &PolicySet) -> String {
+pub(crate) fn json(set: &PolicySet) -> String {
     crate::render::data::json(&json!({
         "apiVersion": "v1",
         "kind": "List",

@@ -2,12 +2,12 @@
 //! since Kubernetes 1.30. `--apply` reads `/version` and refuses older clusters.
 
 /// The first Kubernetes 1.x minor with ValidatingAdmissionPolicy GA.
-pub const MINIMUM_MINOR: u32 = 30;
+pub(crate) const MINIMUM_MINOR: u32 = 30;
 
 /// `Ok(())` when `git_version` (`v1.33.2-gke.1000`) is at least 1.30, otherwise the
 /// reason. A version that does not parse is refused too: applying to an unknown version
 /// could fail halfway.
-pub fn supports_policies(git_version: &str) -> Result<(), String> {
+pub(crate) fn supports_policies(git_version: &str) -> Result<(), String> {
     let numbers = git_version.trim().trim_start_matches('v');
     let mut parts = numbers.split(['.', '-', '+']);
     let major = parts.next().and_then(|p| p.parse::<u32>().ok());

@@ -6,7 +6,7 @@ use super::{Palette, Tone};
 use crate::dry_run::Admission;
 
 /// `admitted`, `refused` or `not known`: the column word.
-pub fn word(admission: &Admission) -> &'static str {
+pub(super) fn word(admission: &Admission) -> &'static str {
     match admission {
         Admission::Admitted { .. } => "admitted",
         Admission::Refused { .. } => "refused",
@@ -14,7 +14,7 @@ pub fn word(admission: &Admission) -> &'static str {
     }
 }
 
-pub fn paint(palette: Palette, admission: &Admission, text: &str) -> String {
+pub(super) fn paint(palette: Palette, admission: &Admission, text: &str) -> String {
     let tone = match admission {
         Admission::Admitted { .. } => Tone::Good,
         Admission::Refused { .. } => Tone::Bad,
@@ -25,7 +25,7 @@ pub fn paint(palette: Palette, admission: &Admission, text: &str) -> String {
 
 /// `ADMISSION (server dry run): refused by ...: <the server's words>`, then one line per
 /// warning, the findings it settled, or the hint of a limit.
-pub fn lines(admission: &Admission, palette: Palette) -> Vec<String> {
+pub(super) fn lines(admission: &Admission, palette: Palette) -> Vec<String> {
     let mut lines = vec![format!(
         "ADMISSION (server dry run): {}",
         paint(palette, admission, &admission.summary())

@@ -6,13 +6,13 @@ use crate::check::{Report, Section, Status};
 
 const HEADERS: [&str; 4] = ["STATUS", "ID", "SUBJECT", "MESSAGE"];
 
-pub struct TableOptions {
+pub(crate) struct TableOptions {
     pub palette: Palette,
     /// kubectl's `--no-headers`: rows only, one per finding, for scripts.
     pub no_headers: bool,
 }
 
-pub fn render(report: &Report, options: &TableOptions) -> String {
+pub(crate) fn render(report: &Report, options: &TableOptions) -> String {
     let palette = options.palette;
     let mut columns = Columns::new();
     if !options.no_headers {

@@ -2,16 +2,16 @@
 //! apart, the last column unpadded. Widths are measured on the plain text, so colour codes
 //! added afterwards do not skew the alignment.
 
-pub struct Columns {
+pub(crate) struct Columns {
     rows: Vec<Vec<String>>,
 }
 
 impl Columns {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Columns { rows: Vec::new() }
     }
 
-    pub fn row<I, S>(&mut self, cells: I)
+    pub(crate) fn row<I, S>(&mut self, cells: I)
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -20,7 +20,7 @@ impl Columns {
     }
 
     /// The column widths, for callers that interleave other lines with the rows.
-    pub fn widths(&self) -> Vec<usize> {
+    pub(crate) fn widths(&self) -> Vec<usize> {
         let mut widths: Vec<usize> = Vec::new();
         for row in &self.rows {
             for (i, cell) in row.iter().enumerate() {
@@ -36,7 +36,7 @@ impl Columns {
 
     /// Lays out one row with the given widths; `paint` may colour a cell by column index
     /// after padding is decided.
-    pub fn format_row(
+    pub(crate) fn format_row(
         widths: &[usize],
         row: &[String],
         paint: impl Fn(usize, &str) -> String,
@@ -53,7 +53,7 @@ impl Columns {
         line
     }
 
-    pub fn rows(&self) -> &[Vec<String>] {
+    pub(crate) fn rows(&self) -> &[Vec<String>] {
         &self.rows
     }
 }

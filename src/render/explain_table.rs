@@ -10,7 +10,7 @@ use crate::dry_run::Admission;
 use crate::explain::{Effect, ObjectReport, Report, Verdict};
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TableOptions {
+pub(crate) struct TableOptions {
     pub palette: Palette,
     pub no_headers: bool,
     /// One line per object (`-A`, `-l`: many objects) instead of a block with findings.
@@ -238,7 +238,7 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
 
 /// The whole report as text. `--no-headers` prints the one-line rows only, as `check`
 /// does: no titles, no blocks, no footer (errors go to stderr then).
-pub fn render(report: &Report, options: TableOptions) -> String {
+pub(crate) fn render(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
     if options.no_headers {
         render_lines(&mut out, report, options);

@@ -22,7 +22,7 @@ const HEADERS: [&str; 10] = [
 /// What the table says for something not known.
 const UNKNOWN: &str = "-";
 
-pub fn render(report: &FleetReport, options: &TableOptions, summary_only: bool) -> String {
+pub(crate) fn render(report: &FleetReport, options: &TableOptions, summary_only: bool) -> String {
     let palette = options.palette;
     let rows = &report.summary.rows;
     let mut columns = Columns::new();

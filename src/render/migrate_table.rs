@@ -11,7 +11,7 @@ use crate::migrate::report::{Mode, Report};
 use crate::migrate::wait::WaitResult;
 use crate::migrate::{Action, Change};
 
-pub fn render(report: &Report, palette: Palette) -> String {
+pub(crate) fn render(report: &Report, palette: Palette) -> String {
     let mut out = String::new();
     if let Some(preflight) = &report.preflight {
         out.push_str(&palette.heading("PREFLIGHT"));
@@ -169,7 +169,7 @@ fn workload_table(report: &Report, palette: Palette) -> String {
 }
 
 /// `+ path: value` for a new value, `- path: value` for a removed one, both for a change.
-pub fn diff_lines(change: &Change) -> Vec<String> {
+pub(crate) fn diff_lines(change: &Change) -> Vec<String> {
     let show = |v: &Value| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),

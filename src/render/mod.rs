@@ -2,14 +2,14 @@
 //! here decides anything; it only lays out what the core returned.
 
 mod admission;
-pub mod check_table;
+pub(crate) mod check_table;
 mod columns;
 pub mod data;
-pub mod explain_table;
-pub mod fleet_table;
-pub mod migrate_table;
+pub(crate) mod explain_table;
+pub(crate) mod fleet_table;
+pub(crate) mod migrate_table;
 mod palette;
-pub mod sarif;
+pub(crate) mod sarif;
 
-pub use columns::Columns;
-pub use palette::{Palette, Tone};
+pub(crate) use columns::Columns;
+pub(crate) use palette::{Palette, Tone};

@@ -9,7 +9,7 @@ use crate::check::Status;
 
 /// What a piece of text means, and so its colour, in every table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     Good,
     Caution,
     Bad,
@@ -19,16 +19,17 @@ pub enum Tone {
 
 /// Plain by default: colour has to be asked for, by [`Palette::for_stdout`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Palette {
+pub(crate) struct Palette {
     pub enabled: bool,
 }
 
 impl Palette {
-    pub const PLAIN: Palette = Palette { enabled: false };
+    #[cfg(test)]
+    pub(crate) const PLAIN: Palette = Palette { enabled: false };
 
     /// Colour when stdout is a terminal, `NO_COLOR` is unset or empty (no-color.org) and
     /// `TERM` is not `dumb`.
-    pub fn for_stdout() -> Palette {
+    pub(crate) fn for_stdout() -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
         Palette {
@@ -36,7 +37,7 @@ impl Palette {
         }
     }
 
-    pub fn status(self, status: Status, text: &str) -> String {
+    pub(crate) fn status(self, status: Status, text: &str) -> String {
         let tone = match status {
             Status::Pass => Tone::Good,
             Status::Fail => Tone::Bad,
@@ -47,7 +48,7 @@ impl Palette {
         self.tone(tone, text)
     }
 
-    pub fn tone(self, tone: Tone, text: &str) -> String {
+    pub(crate) fn tone(self, tone: Tone, text: &str) -> String {
         if !self.enabled {
             return text.to_string();
         }
@@ -60,7 +61,7 @@ impl Palette {
         }
     }
 
-    pub fn heading(self, text: &str) -> String {
+    pub(crate) fn heading(self, text: &str) -> String {
         if self.enabled {
             text.bold().to_string()
         } else {
@@ -68,7 +69,7 @@ impl Palette {
         }
     }
 
-    pub fn dim(self, text: &str) -> String {
+    pub(crate) fn dim(self, text: &str) -> String {
         if self.enabled {
             text.dimmed().to_string()
         } else {

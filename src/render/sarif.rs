@@ -138,7 +138,7 @@ fn rule_index(id: &str) -> usize {
 }
 
 /// The report as a SARIF log.
-pub fn render(report: &Report) -> Value {
+pub(crate) fn render(report: &Report) -> Value {
     let mut results = Vec::new();
     for error in &report.errors {
         let mut result = json!({

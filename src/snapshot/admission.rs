@@ -88,7 +88,7 @@ impl NamespaceSelector {
 }
 
 /// The value of an admission part missing from a snapshot saved by an older version.
-pub fn not_captured<T>() -> Part<T> {
+pub(super) fn not_captured<T>() -> Part<T> {
     Part::Unknown(Gap::new(
         "the snapshot was saved without admission policies",
         "capture it again with this version: kubectl sandbox snapshot -o json > FILE",

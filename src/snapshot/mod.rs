@@ -18,22 +18,22 @@ use crate::gke::GkeCluster;
 mod admission;
 mod saved;
 
-pub use admission::{
+pub(crate) use admission::{
     AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceSelector, SelectorExpression,
 };
-pub use saved::{SavedSnapshotError, parse_saved};
+pub(crate) use saved::{SavedSnapshotError, parse_saved};
 
 /// Version tag written into every snapshot; bump on an incompatible change.
 pub const SNAPSHOT_SCHEMA: &str = "kubectl-sandbox.dev/snapshot/v1";
 
 /// The RuntimeClass handler GKE Sandbox installs (docs/gke-sandbox.md#runtimeclass).
-pub const GVISOR_HANDLER: &str = "gvisor";
+pub(crate) const GVISOR_HANDLER: &str = "gvisor";
 /// The RuntimeClass name GKE creates for the sandbox (docs/gke-sandbox.md#runtimeclass).
-pub const GVISOR_RUNTIME_CLASS: &str = "gvisor";
+pub(crate) const GVISOR_RUNTIME_CLASS: &str = "gvisor";
 /// Node label (and taint key) GKE puts on sandbox nodes (docs/gke-sandbox.md#sandbox-nodes).
-pub const SANDBOX_NODE_LABEL: &str = "sandbox.gke.io/runtime";
+pub(crate) const SANDBOX_NODE_LABEL: &str = "sandbox.gke.io/runtime";
 /// Node label naming the node's GKE node pool (docs/gke-sandbox.md#sandbox-nodes).
-pub const NODE_POOL_LABEL: &str = "cloud.google.com/gke-nodepool";
+pub(crate) const NODE_POOL_LABEL: &str = "cloud.google.com/gke-nodepool";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSnapshot {

@@ -4,7 +4,7 @@ use super::{ClusterSnapshot, SNAPSHOT_SCHEMA};
 
 /// Why a text is not a snapshot this version can audit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SavedSnapshotError {
+pub(crate) enum SavedSnapshotError {
     #[error("not a kubectl-sandbox snapshot: {0}")]
     NotASnapshot(String),
     #[error("snapshot schema {found} is not {SNAPSHOT_SCHEMA}")]
@@ -12,7 +12,7 @@ pub enum SavedSnapshotError {
 }
 
 /// Parses a saved snapshot: JSON when it starts with `{`, else YAML.
-pub fn parse_saved(text: &str) -> Result<ClusterSnapshot, SavedSnapshotError> {
+pub(crate) fn parse_saved(text: &str) -> Result<ClusterSnapshot, SavedSnapshotError> {
     let parsed = if text.trim_start().starts_with('{') {
         serde_json::from_str::<ClusterSnapshot>(text).map_err(|e| e.to_string())
     } else {

@@ -4,8 +4,8 @@
 
 use crate::support::loopback_api::{LoopbackApi, refused_url, write_kubeconfig};
 use clap::{CommandFactory, Parser, Subcommand};
-use kubectl_sandbox::cli::complete_plugin::{complete, directive};
-use kubectl_sandbox::cli::kube_args::KubeArgs;
+use kubectl_sandbox::KubeArgs;
+use kubectl_sandbox::complete_plugin::{complete, directive};
 
 #[derive(Parser)]
 struct StandIn {

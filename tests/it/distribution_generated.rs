@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kubectl_sandbox::cli::generated;
+use kubectl_sandbox::generated;
 
 const REGENERATE: &str = "run `cargo run --example regenerate` and commit the result";
 

@@ -4,9 +4,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use kubectl_sandbox::gke::commands;
-use kubectl_sandbox::gke::gcloud::Gcloud;
-use kubectl_sandbox::gke::{GkeTarget, SandboxSetting};
+use kubectl_sandbox::gke_commands as commands;
+use kubectl_sandbox::{Gcloud, GkeTarget, SandboxSetting};
 use tempfile::TempDir;
 use testkit::gke_mock::{Failure, GkeMock, GkeMockBuilder};
 use testkit::processes;

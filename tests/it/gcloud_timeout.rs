@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use kubectl_sandbox::gke::gcloud::{Gcloud, GcloudError};
+use kubectl_sandbox::{Gcloud, GcloudError};
 use testkit::processes;
 
 const MARKER: &str = "KUBECTL_SANDBOX_TEST_MARKER";

@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kubectl_sandbox::k8s::ConnectOptions;
-use kubectl_sandbox::k8s::{ClusterReads, ConnectError, Connection, connect, read_cluster};
-use kubectl_sandbox::snapshot::{Gap, Part, PodScope};
+use kubectl_sandbox::{
+    ClusterReads, ConnectError, ConnectOptions, Connection, Gap, Part, PodScope, connect,
+    read_cluster,
+};
 use serde_json::json;
 use tempfile::TempDir;
 use testkit::fake_apiserver::{

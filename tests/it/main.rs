@@ -6,6 +6,9 @@
 //! concurrent test could hold its pipe open) and `tests/k8s_kubeconfig_env.rs` (it sets a
 //! process-wide environment variable).
 
+// A test binary has no public surface: `pub` in its modules means "shared with the others".
+#![allow(unreachable_pub)]
+
 mod common;
 mod support;
 

@@ -7,15 +7,13 @@ use crate::common;
 
 use std::time::Duration;
 
-use kubectl_sandbox::explain::{Context, WorkloadKind};
-use kubectl_sandbox::k8s::ConnectOptions;
-use kubectl_sandbox::k8s::{self, ClusterWriter};
-use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
-use kubectl_sandbox::migrate::backup::Backup;
-use kubectl_sandbox::migrate::plan;
-use kubectl_sandbox::migrate::report::{Mode, Report, WorkloadReport};
-use kubectl_sandbox::migrate::wait::WaitResult;
-use kubectl_sandbox::render::data;
+use kubectl_sandbox::apply::{self, Target, WriteStatus};
+use kubectl_sandbox::migrate_report::{Mode, Report, WorkloadReport};
+use kubectl_sandbox::render_data as data;
+use kubectl_sandbox::{
+    Backup, ClusterWriter, ConnectOptions, Connection, Context, WaitResult, WorkloadKind, connect,
+    follow_rollouts, get_workload, plan,
+};
 use serde_json::{Value, json};
 use testkit::fake_apiserver::objects::{pod, sandbox_node};
 use testkit::fake_apiserver::{Credentials, FakeApiServer, KubeconfigContext, write_kubeconfig};
@@ -42,7 +40,7 @@ struct Rig {
     api: FakeApiServer,
     dir: tempfile::TempDir,
     runtime: tokio::runtime::Runtime,
-    connection: k8s::Connection,
+    connection: Connection,
 }
 
 fn rig() -> Rig {
@@ -69,7 +67,7 @@ fn rig() -> Rig {
         context: None,
         request_timeout: Duration::from_secs(10),
     };
-    let connection = runtime.block_on(k8s::connect(&args)).unwrap();
+    let connection = runtime.block_on(connect(&args)).unwrap();
     Rig {
         api,
         dir,
@@ -92,7 +90,7 @@ impl Rig {
             .map(|name| {
                 let object = self
                     .runtime
-                    .block_on(k8s::get_workload(
+                    .block_on(get_workload(
                         &self.connection,
                         WorkloadKind::Deployment,
                         "shop",
@@ -244,7 +242,7 @@ fn wait_follows_the_pods_until_they_run_sandboxed() {
     let handle = rig.runtime.spawn(async move {
         let mut lines = Vec::new();
         let wait = Duration::from_secs(60);
-        let results = k8s::follow_rollouts(&connection, &workloads, wait, &mut lines).await;
+        let results = follow_rollouts(&connection, &workloads, wait, &mut lines).await;
         (results, String::from_utf8(lines).unwrap())
     });
     // Once the wait has looked at least once, the rollout replaces the pod.
@@ -284,7 +282,7 @@ fn wait_gives_up_at_the_timeout() {
         WorkloadKind::Deployment,
         deployment("web"),
     )];
-    let results = rig.runtime.block_on(k8s::follow_rollouts(
+    let results = rig.runtime.block_on(follow_rollouts(
         &rig.connection,
         &workloads,
         Duration::ZERO,

@@ -12,12 +12,11 @@ use std::collections::BTreeSet;
 
 use cel::{Context, Program, Value as Cel};
 use k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicy;
-use kubectl_sandbox::explain::{self, Effect, Workload};
-use kubectl_sandbox::manifest::parse_objects;
-use kubectl_sandbox::policy::{
-    self, Action, DEFAULT_UNTRUSTED_SELECTOR, PolicyOptions, cel::STRICT,
+use kubectl_sandbox::{
+    Context as ExplainContext, DEFAULT_UNTRUSTED_SELECTOR, Effect, NamespaceInfo,
+    PolicyAction as Action, PolicyOptions, STRICT_POLICY_CEL as STRICT, Verdict, Workload,
+    build_policy, explain, explain_rules, parse_objects,
 };
-use kubectl_sandbox::snapshot::NamespaceInfo;
 use serde_json::{Value, json};
 
 const FIXTURES: &[&str] = &[
@@ -36,7 +35,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 fn admission_policy(strict: bool) -> ValidatingAdmissionPolicy {
-    policy::build(&PolicyOptions {
+    build_policy(&PolicyOptions {
         untrusted: DEFAULT_UNTRUSTED_SELECTOR.parse().unwrap(),
         action: Action::Deny,
         strict,
@@ -163,11 +162,11 @@ fn explain_blockers_in(object: &Value, namespace: &Value) -> BTreeSet<&'static s
         name: name.to_string(),
         labels: serde_json::from_value(namespace["metadata"]["labels"].clone()).unwrap(),
     }];
-    let context = explain::Context {
+    let context = ExplainContext {
         namespaces: Some(&namespaces),
-        ..explain::Context::offline()
+        ..ExplainContext::offline()
     };
-    explain::explain(&workload, Some(name), &context)
+    explain(&workload, Some(name), &context)
         .findings
         .into_iter()
         .filter(|f| f.effect == Effect::Blocks)
@@ -446,12 +445,12 @@ fn strict_admits_what_only_gives_caveats() {
             );
         }
         let workload = Workload::from_value(&using).unwrap().unwrap();
-        let found = explain::explain(&workload, None, &explain::Context::offline());
+        let found = explain(&workload, None, &ExplainContext::offline());
         assert!(
             found.findings.iter().any(|f| f.id == rule),
             "{rule}: {using}"
         );
-        assert_ne!(found.verdict, explain::Verdict::Blocked, "{rule}");
+        assert_ne!(found.verdict, Verdict::Blocked, "{rule}");
     }
 }
 
@@ -542,9 +541,7 @@ fn an_istio_injected_namespace_refuses_workloads_that_do_not_opt_out() {
 fn strict_rules_mirror_existing_explain_rules() {
     for rule in STRICT {
         assert!(
-            explain::rules::ALL
-                .iter()
-                .any(|r| r.id == rule.explain_rule),
+            explain_rules::ALL.iter().any(|r| r.id == rule.explain_rule),
             "{} is not an explain-pod rule",
             rule.explain_rule
         );

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use k8s_openapi::api::admissionregistration::v1::{
     ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
 };
-use kubectl_sandbox::manifest::parse_objects;
+use kubectl_sandbox::parse_objects;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

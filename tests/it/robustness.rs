@@ -4,13 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use kubectl_sandbox::check::{self, Untrusted};
-use kubectl_sandbox::explain::{Context, Workload, explain};
-use kubectl_sandbox::gke::{Autoscaling, GkeCluster, NodePool, SandboxSetting, Telemetry};
-use kubectl_sandbox::manifest::parse_objects;
-use kubectl_sandbox::snapshot::{
-    ClusterSnapshot, Gap, NamespaceInfo, NodeInfo, Part, PodInfo, PodScope, RuntimeClassInfo,
-    SNAPSHOT_SCHEMA,
+use kubectl_sandbox::{
+    Autoscaling, ClusterSnapshot, Context, Gap, GkeCluster, NamespaceInfo, NodeInfo, NodePool,
+    Part, PodInfo, PodScope, RuntimeClassInfo, SNAPSHOT_SCHEMA, SandboxSetting, Summary, Telemetry,
+    Untrusted, Workload, explain, parse_objects, run_checks,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -308,8 +305,8 @@ proptest! {
             names: vec!["a".into()],
             selector: selector.map(|s| format!("{s}=x").parse().unwrap()),
         };
-        let findings = check::run(&snapshot, &untrusted);
-        let summary = check::Summary::of(&findings);
+        let findings = run_checks(&snapshot, &untrusted);
+        let summary = Summary::of(&findings);
         prop_assert_eq!(summary.pass + summary.fail + summary.warn + summary.info + summary.skip, findings.len());
         prop_assert!(findings.iter().all(|f| !f.message.is_empty()));
     }

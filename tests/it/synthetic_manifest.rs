@@ -1,7 +1,7 @@
 //! The benchmark's many-document manifest (`synthetic-manifest`) is YAML that explain-pod
 //! reads back as the very objects the generator made.
 
-use kubectl_sandbox::manifest::parse_objects;
+use kubectl_sandbox::parse_objects;
 use testkit::synthetic::SyntheticCluster;
 use testkit::yaml::to_yaml;
 

@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::gke::{AUTOPILOT_SANDBOX_FROM as BUILT_IN_FROM, GkeVersion, commands};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "AP001",
     name: "autopilot-sandbox-built-in",
     section: Section::Gke,

@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::snapshot::{GVISOR_HANDLER, GVISOR_RUNTIME_CLASS, Part};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "CL001",
     name: "runtime-class-gvisor",
     section: Section::Cluster,

@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::snapshot::{NodeInfo, Part, SANDBOX_NODE_LABEL};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "CL002",
     name: "sandbox-nodes",
     section: Section::Cluster,

@@ -4,7 +4,7 @@ use crate::check::{Context, Outcome, Rule, Section};
 use crate::gke::{GkeCluster, NodePool, commands};
 use crate::snapshot::{NODE_POOL_LABEL, SANDBOX_NODE_LABEL};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "CL003",
     name: "pools-match-nodes",
     section: Section::Cluster,

@@ -4,7 +4,7 @@ use crate::check::{Context, Outcome, Rule, Section};
 use crate::gke::{GkeCluster, NodePool, commands};
 use crate::snapshot::Part;
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "CL004",
     name: "pending-sandboxed-pods",
     section: Section::Cluster,

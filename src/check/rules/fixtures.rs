@@ -7,7 +7,7 @@ use crate::snapshot::{
     SNAPSHOT_SCHEMA,
 };
 
-pub fn snapshot() -> ClusterSnapshot {
+pub(crate) fn snapshot() -> ClusterSnapshot {
     ClusterSnapshot {
         schema: SNAPSHOT_SCHEMA.into(),
         captured_at: None,
@@ -29,11 +29,11 @@ pub fn snapshot() -> ClusterSnapshot {
     }
 }
 
-pub fn gap() -> Gap {
+pub(crate) fn gap() -> Gap {
     Gap::new("gcloud was not found", "install the Google Cloud CLI")
 }
 
-pub fn standard(node_pools: Vec<NodePool>) -> GkeCluster {
+pub(crate) fn standard(node_pools: Vec<NodePool>) -> GkeCluster {
     GkeCluster {
         name: "prod".into(),
         location: "europe-west1".into(),
@@ -54,7 +54,7 @@ pub fn standard(node_pools: Vec<NodePool>) -> GkeCluster {
     }
 }
 
-pub fn autopilot(version: &str) -> GkeCluster {
+pub(crate) fn autopilot(version: &str) -> GkeCluster {
     GkeCluster {
         autopilot: true,
         master_version: Some(version.into()),
@@ -62,7 +62,7 @@ pub fn autopilot(version: &str) -> GkeCluster {
     }
 }
 
-pub fn ordinary_pool(name: &str) -> NodePool {
+pub(crate) fn ordinary_pool(name: &str) -> NodePool {
     NodePool {
         name: name.into(),
         sandbox: SandboxSetting::None,
@@ -82,7 +82,7 @@ pub fn ordinary_pool(name: &str) -> NodePool {
     }
 }
 
-pub fn sandbox_pool(name: &str) -> NodePool {
+pub(crate) fn sandbox_pool(name: &str) -> NodePool {
     NodePool {
         sandbox: SandboxSetting::Gvisor {
             field: "config.sandboxConfig.type".into(),
@@ -91,7 +91,7 @@ pub fn sandbox_pool(name: &str) -> NodePool {
     }
 }
 
-pub fn runtime_class(name: &str, handler: &str) -> RuntimeClassInfo {
+pub(crate) fn runtime_class(name: &str, handler: &str) -> RuntimeClassInfo {
     RuntimeClassInfo {
         name: name.into(),
         handler: handler.into(),
@@ -100,7 +100,7 @@ pub fn runtime_class(name: &str, handler: &str) -> RuntimeClassInfo {
     }
 }
 
-pub fn node(name: &str, pool: &str, sandbox: bool) -> NodeInfo {
+pub(crate) fn node(name: &str, pool: &str, sandbox: bool) -> NodeInfo {
     NodeInfo {
         name: name.into(),
         pool: Some(pool.into()),
@@ -111,7 +111,7 @@ pub fn node(name: &str, pool: &str, sandbox: bool) -> NodeInfo {
     }
 }
 
-pub fn namespace(name: &str, labels: &[(&str, &str)]) -> NamespaceInfo {
+pub(crate) fn namespace(name: &str, labels: &[(&str, &str)]) -> NamespaceInfo {
     NamespaceInfo {
         name: name.into(),
         labels: labels
@@ -121,7 +121,7 @@ pub fn namespace(name: &str, labels: &[(&str, &str)]) -> NamespaceInfo {
     }
 }
 
-pub fn pod(namespace: &str, name: &str, runtime_class: Option<&str>) -> PodInfo {
+pub(crate) fn pod(namespace: &str, name: &str, runtime_class: Option<&str>) -> PodInfo {
     PodInfo {
         namespace: namespace.into(),
         name: name.into(),
@@ -134,22 +134,26 @@ pub fn pod(namespace: &str, name: &str, runtime_class: Option<&str>) -> PodInfo 
 }
 
 /// Runs one rule on a snapshot with nothing named untrusted.
-pub fn run(rule: &Rule, snapshot: &ClusterSnapshot) -> Vec<Outcome> {
+pub(crate) fn run(rule: &Rule, snapshot: &ClusterSnapshot) -> Vec<Outcome> {
     run_with(rule, snapshot, &Untrusted::default())
 }
 
-pub fn run_with(rule: &Rule, snapshot: &ClusterSnapshot, untrusted: &Untrusted) -> Vec<Outcome> {
+pub(crate) fn run_with(
+    rule: &Rule,
+    snapshot: &ClusterSnapshot,
+    untrusted: &Untrusted,
+) -> Vec<Outcome> {
     (rule.evaluate)(&Context {
         snapshot,
         untrusted,
     })
 }
 
-pub fn statuses(outcomes: &[Outcome]) -> Vec<Status> {
+pub(crate) fn statuses(outcomes: &[Outcome]) -> Vec<Status> {
     outcomes.iter().map(|o| o.status).collect()
 }
 
-pub fn gke_mut(snapshot: &mut ClusterSnapshot) -> &mut GkeCluster {
+pub(crate) fn gke_mut(snapshot: &mut ClusterSnapshot) -> &mut GkeCluster {
     match &mut snapshot.gke {
         Part::Known(cluster) => cluster,
         Part::Unknown(_) => panic!("the fixture snapshot has GKE data"),

@@ -22,7 +22,7 @@ mod wl002_namespace_coverage;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
-pub const ALL: &[Rule] = &[
+pub(crate) const ALL: &[Rule] = &[
     np001_sandbox_pool_exists::RULE,
     np002_sandbox_pool_image::RULE,
     np003_ordinary_pool_kept::RULE,

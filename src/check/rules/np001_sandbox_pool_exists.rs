@@ -5,7 +5,7 @@ use crate::gke::SandboxSetting;
 use crate::gke::commands::{self, DEFAULT_SANDBOX_POOL};
 use crate::snapshot::Part;
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "NP001",
     name: "sandbox-pool-exists",
     section: Section::Gke,

@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::gke::{GkeCluster, NodePool, commands};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "NP003",
     name: "ordinary-pool-kept",
     section: Section::Gke,

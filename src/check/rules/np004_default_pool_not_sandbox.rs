@@ -2,7 +2,7 @@
 
 use crate::check::{Context, Outcome, Rule, Section};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "NP004",
     name: "default-pool-not-sandbox",
     section: Section::Gke,

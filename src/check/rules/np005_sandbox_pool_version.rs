@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::gke::{GkeVersion, commands};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "NP005",
     name: "sandbox-pool-version",
     section: Section::Gke,

@@ -8,7 +8,7 @@ use crate::snapshot::{
     AdmissionBindingInfo, AdmissionPolicyInfo, NamespaceInfo, NamespaceSelector, Part,
 };
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "PL001",
     name: "admission-policy-requires-gvisor",
     section: Section::Workloads,

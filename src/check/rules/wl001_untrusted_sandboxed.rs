@@ -3,7 +3,7 @@
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::snapshot::{Part, PodScope};
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "WL001",
     name: "untrusted-pods-sandboxed",
     section: Section::Workloads,

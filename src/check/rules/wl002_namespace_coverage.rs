@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::check::{Context, Outcome, Rule, Section};
 use crate::snapshot::Part;
 
-pub const RULE: Rule = Rule {
+pub(super) const RULE: Rule = Rule {
     id: "WL002",
     name: "namespace-coverage",
     section: Section::Workloads,

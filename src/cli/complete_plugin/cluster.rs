@@ -10,7 +10,7 @@ use crate::explain::WorkloadKind;
 use crate::k8s::{self, ConnectOptions, Connection};
 
 /// How long one completion may wait for the API server, credentials included.
-pub const TIMEOUT: Duration = Duration::from_secs(2);
+pub(super) const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Enough names to choose from; more would only flood the terminal.
 const LIMIT: u32 = 200;
@@ -26,7 +26,7 @@ const WORKLOAD_TYPES: [(&str, &str); 7] = [
     ("pod", "Pod"),
 ];
 
-pub fn contexts(scope: &Scope) -> Vec<Candidate> {
+pub(super) fn contexts(scope: &Scope) -> Vec<Candidate> {
     k8s::read_kubeconfig(scope.kubeconfig.as_deref())
         .map(|config| {
             config
@@ -38,20 +38,20 @@ pub fn contexts(scope: &Scope) -> Vec<Candidate> {
         .unwrap_or_default()
 }
 
-pub fn namespaces(scope: &Scope) -> Vec<Candidate> {
+pub(super) fn namespaces(scope: &Scope) -> Vec<Candidate> {
     ask(scope, |connection, _| async move {
         k8s::namespace_names(&connection, LIMIT).await
     })
 }
 
-pub fn pods(scope: &Scope) -> Vec<Candidate> {
+pub(super) fn pods(scope: &Scope) -> Vec<Candidate> {
     ask(scope, |connection, namespace| async move {
         k8s::workload_names(&connection, WorkloadKind::Pod, &namespace, LIMIT).await
     })
 }
 
 /// `TYPE/` first (the user goes on typing), then `TYPE/NAME` for the type typed.
-pub fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
+pub(super) fn workloads(scope: &Scope, current: &str) -> Vec<Candidate> {
     let Some((typed, _)) = current.split_once('/') else {
         return WORKLOAD_TYPES
             .iter()

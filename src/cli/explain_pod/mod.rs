@@ -21,7 +21,7 @@ use files::FilesInput;
 use live::{LiveInput, explain_live};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     Table,
     Json,
     Yaml,
@@ -30,7 +30,7 @@ pub enum OutputFormat {
 
 /// The least serious verdict that makes the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     /// Exit 1 when an object is blocked.
     Blocked,
     /// Exit 1 when an object is blocked or compatible only with caveats.
@@ -69,7 +69,7 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: what needs the GKE ve
     kubectl sandbox explain-pod deployment/web -n shop --server-dry-run\n  \
     kubectl sandbox explain-pod -A"
 )]
-pub struct ExplainPodArgs {
+pub(crate) struct ExplainPodArgs {
     /// POD, or TYPE/NAME for pod, deployment, statefulset, daemonset, replicaset, job, cronjob.
     #[arg(value_name = "TYPE/NAME")]
     pub targets: Vec<String>,
@@ -119,7 +119,7 @@ pub struct ExplainPodArgs {
 
 /// The exit code of a report: bad input first, then the verdicts against `--fail-on`,
 /// then what could not be read (`exit::decide`).
-pub fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u8 {
+pub(crate) fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u8 {
     if !report.errors.is_empty() {
         return exit::USAGE;
     }
@@ -127,7 +127,7 @@ pub fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u8 {
     exit::decide(findings, report.incomplete, allow_skip)
 }
 
-pub fn run(args: &ExplainPodArgs) -> u8 {
+pub(crate) fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
         live_report(args)
     } else {

@@ -24,7 +24,7 @@ use files::FilesInput;
 use live::{LiveInput, PoolInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     Table,
     Json,
     /// The changed manifests, in their original order (for GitOps repositories).
@@ -53,7 +53,7 @@ const NO_GKE_HELP: &str = "Do not ask GKE (gcloud) at all: the plan cannot check
     kubectl sandbox migrate -f k8s/ -R -o yaml\n  \
     kubectl sandbox migrate --rollback kubectl-sandbox-backup-20261127T091403Z"
 )]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     /// TYPE/NAME: deployment, statefulset, daemonset, replicaset, job, cronjob (pods are
     /// reported with what to do instead).
     #[arg(value_name = "TYPE/NAME")]
@@ -139,7 +139,7 @@ pub struct MigrateArgs {
     pub source: SourceArgs,
 }
 
-pub fn run(args: &MigrateArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &MigrateArgs) -> Result<u8, CliError> {
     validate(args)?;
     let (report, yaml) = if let Some(dir) = &args.rollback {
         let report = live::rollback(&args.source.kube, args.force, dir)?;

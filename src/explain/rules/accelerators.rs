@@ -16,7 +16,7 @@ const TPU_NODE_LABEL_PREFIX: &str = "cloud.google.com/gke-tpu-";
 /// (docs/gke-sandbox.md#accelerators).
 const GPU_SANDBOX_SINCE: GkeVersion = GkeVersion::new(1, 29, 2, 1_108_000);
 
-pub const ACCELERATORS: Rule = Rule {
+pub(super) const ACCELERATORS: Rule = Rule {
     id: "EP001",
     name: "accelerators",
     fact: "accelerators were refused under GKE Sandbox in the CIS text's era; GPUs are supported from GKE 1.29.2-gke.1108000 (per GPU model since) and TPUs on the models gVisor supports, so support depends on the version and the model (docs/gke-sandbox.md#accelerators)",

@@ -6,7 +6,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const FS_GROUP: Rule = Rule {
+pub(super) const FS_GROUP: Rule = Rule {
     id: "EP013",
     name: "fs-group",
     fact: "GKE refused sandboxed pods with fsGroup at admission in 2021 (\"FSGroup is not supported\"); no evidence either way for current GKE versions (docs/gke-sandbox.md#fsgroup)",

@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const NET_ADMIN: Rule = Rule {
+pub(super) const NET_ADMIN: Rule = Rule {
     id: "EP030",
     name: "iptables-net-admin",
     fact: "gVisor supports iptables only partly (no `nat` table): egress sidecars that program iptables fail (docs/gke-sandbox.md#iptables)",
@@ -34,7 +34,7 @@ fn net_admin(subject: &Subject, _: &Context) -> Vec<Hit> {
     hits
 }
 
-pub const IO_HEAVY: Rule = Rule {
+pub(super) const IO_HEAVY: Rule = Rule {
     id: "EP031",
     name: "io-heavy",
     fact: "I/O-heavy workloads (databases) pay the most gVisor overhead; running a database sandboxed is not recommended (docs/gke-sandbox.md#io-heavy-workloads)",

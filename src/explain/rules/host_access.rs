@@ -5,7 +5,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const HOST_PATH: Rule = Rule {
+pub(super) const HOST_PATH: Rule = Rule {
     id: "EP003",
     name: "host-path",
     fact: "hostPath volumes are not supported under GKE Sandbox: the pod cannot use the host's files (docs/gke-sandbox.md#hostpath)",
@@ -31,7 +31,7 @@ fn host_path(subject: &Subject, _: &Context) -> Vec<Hit> {
         .collect()
 }
 
-pub const HOST_NAMESPACES: Rule = Rule {
+pub(super) const HOST_NAMESPACES: Rule = Rule {
     id: "EP004",
     name: "host-namespaces",
     fact: "host namespaces (hostNetwork, hostPID, hostIPC) cannot be shared with a sandbox, which has its own kernel (docs/gke-sandbox.md#host-namespaces)",
@@ -58,7 +58,7 @@ fn host_namespaces(subject: &Subject, _: &Context) -> Vec<Hit> {
     .collect()
 }
 
-pub const PRIVILEGED: Rule = Rule {
+pub(super) const PRIVILEGED: Rule = Rule {
     id: "EP005",
     name: "privileged",
     fact: "privileged containers are not supported under GKE Sandbox (docs/gke-sandbox.md#privileged)",
@@ -81,7 +81,7 @@ fn privileged(subject: &Subject, _: &Context) -> Vec<Hit> {
         .collect()
 }
 
-pub const VOLUME_DEVICES: Rule = Rule {
+pub(super) const VOLUME_DEVICES: Rule = Rule {
     id: "EP006",
     name: "volume-devices",
     fact: "raw block devices (volumeDevices) are not available inside the sandbox (docs/gke-sandbox.md#volume-devices)",
@@ -104,7 +104,7 @@ fn volume_devices(subject: &Subject, _: &Context) -> Vec<Hit> {
         .collect()
 }
 
-pub const BIDIRECTIONAL_MOUNT_PROPAGATION: Rule = Rule {
+pub(super) const BIDIRECTIONAL_MOUNT_PROPAGATION: Rule = Rule {
     id: "EP012",
     name: "bidirectional-mount-propagation",
     fact: "Bidirectional mount propagation needs the host's mount namespace, which a sandbox does not share (docs/gke-sandbox.md#bidirectional-mount-propagation)",

@@ -12,7 +12,7 @@ const STATUS_ANNOTATION: &str = "sidecar.istio.io/status";
 /// The pod label that opts a pod out of namespace-wide injection (Istio's documented way).
 const INJECT_LABEL: &str = "sidecar.istio.io/inject";
 
-pub const ISTIO: Rule = Rule {
+pub(super) const ISTIO: Rule = Rule {
     id: "EP002",
     name: "istio",
     fact: "an injected Istio sidecar (container istio-proxy, annotation sidecar.istio.io/status, namespace label istio-injection=enabled or istio.io/rev) is not supported under GKE Sandbox (docs/gke-sandbox.md#istio-sidecar)",

@@ -6,7 +6,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const NO_NEW_PRIVILEGES: Rule = Rule {
+pub(super) const NO_NEW_PRIVILEGES: Rule = Rule {
     id: "EP011",
     name: "no-new-privileges",
     fact: "allowPrivilegeEscalation: false (NoNewPrivileges) is not applied by the host kernel inside the sandbox; pods that set it run (docs/gke-sandbox.md#no-new-privileges)",

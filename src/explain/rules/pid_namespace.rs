@@ -3,7 +3,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const SHARED_PID_NAMESPACE: Rule = Rule {
+pub(super) const SHARED_PID_NAMESPACE: Rule = Rule {
     id: "EP016",
     name: "shared-pid-namespace",
     fact: "all containers of a sandboxed pod share one PID namespace, so isolation between containers differs (docs/gke-sandbox.md#shared-pid-namespace)",

@@ -7,7 +7,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const PROC_MOUNT: Rule = Rule {
+pub(super) const PROC_MOUNT: Rule = Rule {
     id: "EP014",
     name: "proc-mount",
     fact: "ProcMount is listed by GKE as not supported under the sandbox; the container sees gVisor's own /proc and no refusal is reported (docs/gke-sandbox.md#procmount)",

@@ -5,7 +5,7 @@
 use super::Rule;
 use crate::explain::{ContainerList, ContainerRef, Context, Effect, Hit, Subject};
 
-pub const RESOURCE_LIMITS: Rule = Rule {
+pub(super) const RESOURCE_LIMITS: Rule = Rule {
     id: "EP015",
     name: "resource-limits",
     fact: "CPU and memory limits are enforced under GKE Sandbox only when every container of the pod sets them; when no container sets any, nothing is lost (docs/gke-sandbox.md#cpu-and-memory-limits)",

@@ -8,7 +8,7 @@ use super::Rule;
 use crate::explain::{Context, Effect, FieldPath, Hit, Subject, WorkloadKind};
 use crate::snapshot::{GVISOR_HANDLER, NODE_POOL_LABEL, SANDBOX_NODE_LABEL};
 
-pub const RUNTIME_CLASS_SCHEDULING: Rule = Rule {
+pub(super) const RUNTIME_CLASS_SCHEDULING: Rule = Rule {
     id: "EP020",
     name: "runtime-class-scheduling",
     fact: "the gvisor RuntimeClass merges nodeSelector sandbox.gke.io/runtime=gvisor into the pod at admission and a conflicting pod nodeSelector makes admission reject the pod; sandbox nodes carry that label and their pool is the label cloud.google.com/gke-nodepool (docs/gke-sandbox.md#runtimeclass-scheduling)",
@@ -121,7 +121,7 @@ fn pool_pin(path: FieldPath, pools: &[&str], context: &Context) -> Vec<Hit> {
     )]
 }
 
-pub const DAEMONSET_TOLERATION: Rule = Rule {
+pub(super) const DAEMONSET_TOLERATION: Rule = Rule {
     id: "EP021",
     name: "daemonset-toleration",
     fact: "sandbox nodes carry the taint sandbox.gke.io/runtime=gvisor:NoSchedule and DaemonSets do not land on them unless they tolerate it (docs/gke-sandbox.md#sandbox-nodes)",

@@ -12,7 +12,7 @@ use crate::explain::{Context, Effect, FieldPath, Hit, Subject};
 const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
 
-pub const SECCOMP: Rule = Rule {
+pub(super) const SECCOMP: Rule = Rule {
     id: "EP007",
     name: "seccomp",
     fact: "a seccomp profile is not applied by the host kernel inside the sandbox; the pod runs and gVisor filters the host's system calls itself (docs/gke-sandbox.md#seccomp)",

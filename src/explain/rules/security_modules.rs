@@ -14,7 +14,7 @@ fn confines(profile_type: &str) -> bool {
     profile_type != "Unconfined"
 }
 
-pub const APPARMOR: Rule = Rule {
+pub(super) const APPARMOR: Rule = Rule {
     id: "EP008",
     name: "apparmor",
     fact: "an AppArmor profile (annotation or appArmorProfile) is not applied inside the sandbox; no refusal is reported and the pod runs (docs/gke-sandbox.md#apparmor)",
@@ -71,7 +71,7 @@ fn apparmor(subject: &Subject, _: &Context) -> Vec<Hit> {
     hits
 }
 
-pub const SELINUX: Rule = Rule {
+pub(super) const SELINUX: Rule = Rule {
     id: "EP009",
     name: "selinux",
     fact: "SELinux options are not applied inside the sandbox; no refusal is reported and the pod runs (docs/gke-sandbox.md#selinux)",

@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::explain::{Context, Effect, Hit, Subject};
 
-pub const SYSCTLS: Rule = Rule {
+pub(super) const SYSCTLS: Rule = Rule {
     id: "EP010",
     name: "sysctls",
     fact: "sysctls a pod sets may not take effect inside the sandbox: gVisor implements only some network sysctls itself; the pod runs (docs/gke-sandbox.md#sysctls)",

@@ -9,7 +9,7 @@ use crate::explain::{Context, Effect, FieldPath, Hit, Subject};
 const OS_LABEL: &str = "kubernetes.io/os";
 const WINDOWS: &str = "windows";
 
-pub const WINDOWS_PODS: Rule = Rule {
+pub(super) const WINDOWS_PODS: Rule = Rule {
     id: "EP017",
     name: "windows",
     fact: "gVisor runs Linux containers only: a Windows pod cannot run sandboxed (docs/gke-sandbox.md#windows)",

@@ -110,7 +110,7 @@ pub struct PolicyCleanup<'a>(pub &'a ControlPlane);
 
 impl Drop for PolicyCleanup<'_> {
     fn drop(&mut self) {
-        let name = kubectl_sandbox::policy::POLICY_NAME;
+        let name = kubectl_sandbox::POLICY_NAME;
         for kind in [
             "validatingadmissionpolicybinding",
             "validatingadmissionpolicy",

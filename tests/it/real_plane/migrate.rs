@@ -6,12 +6,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use kubectl_sandbox::cli::kube_args::KubeArgs;
-use kubectl_sandbox::explain::{Context, WorkloadKind};
-use kubectl_sandbox::k8s::{self, ClusterWriter};
-use kubectl_sandbox::migrate::apply::{self, Target, WriteStatus};
-use kubectl_sandbox::migrate::backup::Backup;
-use kubectl_sandbox::migrate::plan;
+use kubectl_sandbox::apply::{self, Target, WriteStatus};
+use kubectl_sandbox::{
+    Backup, ClusterWriter, Context, KubeArgs, WorkloadKind, connect, get_workload, plan,
+};
 use serde_json::Value;
 use testkit::envtest::{ControlPlane, wait_until};
 
@@ -139,9 +137,7 @@ fn a_concurrent_write_is_a_real_409_and_the_earlier_write_is_undone() {
         context: None,
         request_timeout: Duration::from_secs(30),
     };
-    let connection = runtime
-        .block_on(k8s::connect(&args.connect_options()))
-        .unwrap();
+    let connection = runtime.block_on(connect(&args.connect_options())).unwrap();
     let writer = ClusterWriter {
         connection: &connection,
     };
@@ -149,7 +145,7 @@ fn a_concurrent_write_is_a_real_409_and_the_earlier_write_is_undone() {
         .iter()
         .map(|name| {
             let object = runtime
-                .block_on(k8s::get_workload(
+                .block_on(get_workload(
                     &connection,
                     WorkloadKind::Deployment,
                     &ns,

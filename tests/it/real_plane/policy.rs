@@ -17,7 +17,7 @@ const POLICY_SYNC: Duration = Duration::from_secs(30);
 
 fn binding_actions(plane: &ControlPlane) -> Value {
     let binding = plane
-        .get(BINDING, None, kubectl_sandbox::policy::POLICY_NAME)
+        .get(BINDING, None, kubectl_sandbox::POLICY_NAME)
         .unwrap();
     binding["spec"]["validationActions"].clone()
 }
@@ -85,7 +85,7 @@ fn apply_over_objects_created_by_kubectl_apply_names_the_conflict_then_forces_it
     let policy: Value = serde_json::from_str(&plane.kubectl_ok(&[
         "get",
         "validatingadmissionpolicy",
-        kubectl_sandbox::policy::POLICY_NAME,
+        kubectl_sandbox::POLICY_NAME,
         "-o",
         "json",
         "--show-managed-fields",
@@ -168,10 +168,7 @@ fn deny_warn_and_audit_do_what_the_readme_says() {
     assert!(out.contains("serverside-applied (Deny"), "{out}");
     let refused = wait_for_admission(plane, &untrusted, |admitted, _| !admitted);
     assert!(refused.contains("runtimeClassName: gvisor"), "{refused}");
-    assert!(
-        refused.contains(kubectl_sandbox::policy::POLICY_NAME),
-        "{refused}"
-    );
+    assert!(refused.contains(kubectl_sandbox::POLICY_NAME), "{refused}");
     // Sandboxed pods, and namespaces the selector does not match, are admitted.
     let mut sandboxed = pod(&untrusted, "sandboxed");
     sandboxed["spec"]["runtimeClassName"] = json!("gvisor");
