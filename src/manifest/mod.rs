@@ -7,6 +7,7 @@
 //! `documents` (which reader reads a piece), `objects` (documents to Kubernetes objects),
 //! `sources` (files, directories, stdin: the only IO).
 
+mod batches;
 mod documents;
 mod json;
 mod located;
@@ -21,4 +22,4 @@ pub use documents::parse_documents;
 pub use located::{LineMap, Located, ParseError};
 pub use objects::{ManifestError, ManifestObject, map_objects, parse_objects};
 pub use path::{FieldPath, Segment};
-pub use sources::{ManifestSet, SourceText, read_sources, read_sources_with};
+pub use sources::{ManifestSet, SourceText, read_sources, stream_sources};

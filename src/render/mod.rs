@@ -5,6 +5,7 @@ mod admission;
 pub mod check_table;
 mod columns;
 pub mod data;
+pub mod explain_stream;
 pub mod explain_table;
 pub mod fleet_table;
 pub mod migrate_table;
