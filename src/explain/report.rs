@@ -148,7 +148,7 @@ impl Report {
     /// Explains every workload among `objects`; counts the rest; keeps `errors` and adds
     /// one for each workload whose template cannot be read. `selector` keeps only objects
     /// whose labels match (`-l` with `-f`). The tests' shorthand: `explain-pod -f` explains
-    /// each object as it is read (`read_sources_with`) and calls [`Report::from_entries`].
+    /// each object as it is read (`stream_sources`) and calls [`Report::add_streamed`].
     #[cfg(test)]
     pub(crate) fn from_manifests(
         objects: &[ManifestObject],
@@ -170,7 +170,9 @@ impl Report {
     }
 
     /// The report of objects already explained one by one (by [`ManifestExplainer`]),
-    /// in order, after the read `errors`.
+    /// in order, after the read `errors`; `explain-pod -f` streams instead
+    /// ([`Report::add_streamed`]).
+    #[cfg(test)]
     pub(crate) fn from_entries(
         entries: impl IntoIterator<Item = ReportEntry>,
         errors: Vec<ManifestError>,
@@ -192,6 +194,36 @@ impl Report {
         report
     }
 
+    /// Adds `entry` as [`Report::from_entries`] does, except that an explained object
+    /// is counted in the summary and handed back rather than kept: for output written
+    /// object by object. [`Report::end_stream`] completes the summary.
+    pub(crate) fn add_streamed(&mut self, entry: ReportEntry) -> Option<Box<ObjectReport>> {
+        match entry {
+            ReportEntry::Explained(object) => {
+                let summary = &mut self.summary;
+                summary.objects += 1;
+                *match object.verdict {
+                    Verdict::Compatible => &mut summary.compatible,
+                    Verdict::CompatibleWithCaveats => &mut summary.compatible_with_caveats,
+                    Verdict::Blocked => &mut summary.blocked,
+                } += 1;
+                return Some(object);
+            }
+            ReportEntry::PassedOver(kind) => *self.passed_over.entry(kind).or_default() += 1,
+            ReportEntry::Invalid(error) => self.errors.push(error),
+            ReportEntry::NotSelected => {}
+        }
+        None
+    }
+
+    /// Completes a report built with [`Report::add_streamed`]: the read `errors` go
+    /// first, as in [`Report::from_entries`], and the summary counts the rest.
+    pub(crate) fn end_stream(&mut self, errors: Vec<ManifestError>) {
+        self.errors.splice(0..0, errors);
+        self.summary.passed_over = self.passed_over.values().sum();
+        self.summary.errors = self.errors.len();
+    }
+
     /// Recomputes the summary from the objects, counts and errors.
     pub(crate) fn summarise(&mut self) {
         let count = |v: Verdict| self.objects.iter().filter(|o| o.verdict == v).count();
@@ -207,7 +239,16 @@ impl Report {
 
     /// The worst verdict, `None` when no object was explained.
     pub(crate) fn worst(&self) -> Option<Verdict> {
-        self.objects.iter().map(|o| o.verdict).max()
+        let s = &self.summary;
+        let streamed = [
+            (s.blocked, Verdict::Blocked),
+            (s.compatible_with_caveats, Verdict::CompatibleWithCaveats),
+            (s.compatible, Verdict::Compatible),
+        ]
+        .into_iter()
+        .find(|(n, _)| *n > 0)
+        .map(|(_, verdict)| verdict);
+        self.objects.iter().map(|o| o.verdict).max().max(streamed)
     }
 }
 

@@ -7,6 +7,7 @@
 //! `documents` (which reader reads a piece), `objects` (documents to Kubernetes objects),
 //! `sources` (files, directories, stdin: the only IO).
 
+mod batches;
 mod documents;
 mod json;
 mod located;
@@ -22,4 +23,4 @@ pub(crate) use documents::parse_documents;
 pub use objects::parse_objects;
 pub(crate) use objects::{ManifestError, ManifestObject};
 pub(crate) use path::{FieldPath, Segment};
-pub(crate) use sources::{read_sources, read_sources_with};
+pub(crate) use sources::{read_sources, stream_sources};

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::batches::Batch;
 use super::documents::read_in_parallel;
 use super::located::{LineMap, Located};
 use super::parallel;
@@ -109,20 +110,64 @@ fn map_in_batches<T: Send>(
     let mut results = Vec::new();
     let mut document = 0;
     for batch in batches(&chunks, batch_bytes) {
-        let parsed = read_in_parallel(batch).map_err(|e| ManifestError {
-            file: file.to_string(),
-            line: e.line,
-            column: e.line.and(e.column),
-            message: e.message,
-        })?;
-        let mut objects = Vec::new();
-        for located in parsed.into_iter().flatten() {
-            objects.extend(objects_of(file, document, located));
-            document += 1;
-        }
-        results.extend(parallel::map_owned(objects, &work));
+        results.extend(map_chunks(file, batch, &mut document, &work)?);
     }
     Ok(results)
+}
+
+/// Text read per batch when a file is read a batch at a time ([`ObjectReader`]).
+pub(super) const STREAM_BATCH_BYTES: usize = BATCH_BYTES;
+
+/// The objects of one file read a batch of whole documents at a time, numbered as one
+/// stream.
+pub(super) struct ObjectReader<'f> {
+    file: &'f str,
+    document: usize,
+}
+
+impl<'f> ObjectReader<'f> {
+    pub(super) fn new(file: &'f str) -> Self {
+        ObjectReader { file, document: 0 }
+    }
+
+    /// What `work` makes of each object of `batch`, read on every core, in order.
+    pub(super) fn map_batch<T: Send>(
+        &mut self,
+        batch: &Batch,
+        work: &(impl Fn(ManifestObject) -> T + Sync),
+    ) -> Result<Vec<T>, ManifestError> {
+        let shift = batch.first_line - 1;
+        let chunks: Vec<Chunk> = split_documents(&batch.text)
+            .into_iter()
+            .map(|chunk| Chunk {
+                first_line: chunk.first_line.saturating_add(shift),
+                ..chunk
+            })
+            .collect();
+        map_chunks(self.file, &chunks, &mut self.document, work)
+    }
+}
+
+/// Parses `chunks` on every core and hands their objects to `work`; `document` counts
+/// the documents read so far in the file.
+fn map_chunks<T: Send>(
+    file: &str,
+    chunks: &[Chunk],
+    document: &mut usize,
+    work: &(impl Fn(ManifestObject) -> T + Sync),
+) -> Result<Vec<T>, ManifestError> {
+    let parsed = read_in_parallel(chunks).map_err(|e| ManifestError {
+        file: file.to_string(),
+        line: e.line,
+        column: e.line.and(e.column),
+        message: e.message,
+    })?;
+    let mut objects = Vec::new();
+    for located in parsed.into_iter().flatten() {
+        objects.extend(objects_of(file, *document, located));
+        *document += 1;
+    }
+    Ok(parallel::map_owned(objects, work))
 }
 
 /// Consecutive chunks of about `batch_bytes` together.

@@ -2,10 +2,11 @@
 //! The only IO in the manifest module.
 
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::objects::map_objects;
+use super::batches::BatchReader;
+use super::objects::{ObjectReader, STREAM_BATCH_BYTES, map_objects};
 use super::{ManifestError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
@@ -59,20 +60,55 @@ pub(crate) fn read_sources(
     (set, texts)
 }
 
-/// Like [`read_sources`], but each object is handed to `work` as soon as it is read (see
-/// [`map_objects`]), so a large manifest is never held whole.
-pub(crate) fn read_sources_with<T: Send>(
+/// Reads every `-f` argument a bounded batch of documents at a time and hands what `work`
+/// makes of each object to `emit`, in order, as each batch is done: the input is never
+/// held whole, nor are the results. Returns the inputs that could not be read or parsed;
+/// a file that fails part way keeps the objects emitted before the failing batch.
+pub(crate) fn stream_sources<T: Send>(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,
     work: impl Fn(ManifestObject) -> T + Sync,
-) -> ManifestSet<T> {
-    let mut set = ManifestSet::default();
-    for_each_source(paths, recursive, stdin, |file, text| match text {
-        Ok(text) => add_text(&mut set, file, &text, &work),
-        Err(error) => set.errors.push(error),
+    mut emit: impl FnMut(T),
+) -> Vec<ManifestError> {
+    let mut errors = Vec::new();
+    for_each_input(paths, recursive, stdin, |file, input| {
+        let result = input
+            .and_then(|input| stream_objects(file, input, STREAM_BATCH_BYTES, &work, &mut emit));
+        if let Err(error) = result {
+            errors.push(error);
+        }
     });
-    set
+    errors
+}
+
+/// One input's objects, a batch of about `batch_bytes` at a time.
+fn stream_objects<T: Send>(
+    file: &str,
+    input: Box<dyn BufRead + '_>,
+    batch_bytes: usize,
+    work: &(impl Fn(ManifestObject) -> T + Sync),
+    emit: &mut impl FnMut(T),
+) -> Result<(), ManifestError> {
+    let mut batches = BatchReader::new(input, batch_bytes);
+    let mut objects = ObjectReader::new(file);
+    let cannot_read = |e: std::io::Error| ManifestError::new(file, read_error(file, &e));
+    while let Some(batch) = batches.next_batch().map_err(cannot_read)? {
+        objects
+            .map_batch(&batch, work)?
+            .into_iter()
+            .for_each(&mut *emit);
+    }
+    Ok(())
+}
+
+/// Why an input could not be read, as the whole-file reader says it.
+fn read_error(file: &str, e: &std::io::Error) -> String {
+    if file == "-" {
+        format!("cannot read stdin: {e}")
+    } else {
+        format!("cannot read: {e}")
+    }
 }
 
 /// Hands each input's name and text to `visit`, in order, or the error that says why it
@@ -83,6 +119,26 @@ fn for_each_source(
     stdin: &mut dyn Read,
     mut visit: impl FnMut(&str, Result<String, ManifestError>),
 ) {
+    for_each_input(paths, recursive, stdin, |file, input| {
+        let text = input.and_then(|mut input| {
+            let mut text = String::new();
+            input
+                .read_to_string(&mut text)
+                .map(|_| text)
+                .map_err(|e| ManifestError::new(file, read_error(file, &e)))
+        });
+        visit(file, text);
+    });
+}
+
+/// Hands each input's name and an open reader to `visit`, in order, or the error that
+/// says why it could not be opened; one unreadable input does not stop the others.
+fn for_each_input(
+    paths: &[PathBuf],
+    recursive: bool,
+    stdin: &mut dyn Read,
+    mut visit: impl FnMut(&str, Result<Box<dyn BufRead + '_>, ManifestError>),
+) {
     let mut stdin_read = false;
     for path in paths {
         if path.as_os_str() == "-" {
@@ -90,14 +146,7 @@ fn for_each_source(
                 continue;
             }
             stdin_read = true;
-            let mut text = String::new();
-            match stdin.read_to_string(&mut text) {
-                Ok(_) => visit("-", Ok(text)),
-                Err(e) => visit(
-                    "-",
-                    Err(ManifestError::new("-", format!("cannot read stdin: {e}"))),
-                ),
-            }
+            visit("-", Ok(Box::new(BufReader::new(&mut *stdin))));
             continue;
         }
         if path.is_dir() {
@@ -108,10 +157,10 @@ fn for_each_source(
             }
             files.sort();
             for file in files {
-                read_file(&file, &mut visit);
+                open_file(&file, &mut visit);
             }
         } else {
-            read_file(path, &mut visit);
+            open_file(path, &mut visit);
         }
     }
 }
@@ -137,11 +186,15 @@ fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<
     Ok(())
 }
 
-fn read_file(path: &Path, visit: &mut impl FnMut(&str, Result<String, ManifestError>)) {
+fn open_file<'s>(
+    path: &Path,
+    visit: &mut impl FnMut(&str, Result<Box<dyn BufRead + 's>, ManifestError>),
+) {
     let name = path.display().to_string();
-    let text = fs::read_to_string(path)
-        .map_err(|e| ManifestError::new(&name, format!("cannot read: {e}")));
-    visit(&name, text);
+    let file = fs::File::open(path)
+        .map(|file| Box::new(BufReader::new(file)) as Box<dyn BufRead>)
+        .map_err(|e| ManifestError::new(&name, read_error(&name, &e)));
+    visit(&name, file);
 }
 
 fn add_text<T: Send>(
@@ -216,5 +269,75 @@ mod tests {
         assert_eq!(set.errors.len(), 2);
         assert!(set.errors[0].file.ends_with("1-bad.yaml") && set.errors[0].line.is_some());
         assert!(set.errors[1].message.starts_with("cannot read"));
+    }
+
+    /// Counts the bytes handed out, for tests that ask how much was read when.
+    struct Counted<'a> {
+        text: &'a [u8],
+        read: &'a std::cell::Cell<usize>,
+    }
+
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.text.read(buf)?;
+            self.read.set(self.read.get() + n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn objects_are_emitted_before_the_input_ends_and_numbered_as_one_stream() {
+        let text: String = (0..2000)
+            .map(|i| format!("---\nkind: Pod\nmetadata:\n  name: p{i}\n"))
+            .collect();
+        let read = std::cell::Cell::new(0);
+        let input = Counted {
+            text: text.as_bytes(),
+            read: &read,
+        };
+        let mut seen = Vec::new();
+        stream_objects(
+            "f.yaml",
+            Box::new(BufReader::new(input)),
+            1024,
+            &|object| (object.document, object.line()),
+            &mut |item| seen.push((item, read.get())),
+        )
+        .unwrap();
+        assert_eq!(seen.len(), 2000);
+        assert_eq!(
+            seen[1999].0,
+            (1999, 1999 * 4 + 2),
+            "lines count across batches"
+        );
+        let (_, read_at_first) = seen[0];
+        assert!(
+            read_at_first < text.len() / 4,
+            "the first object came after {read_at_first} of {} bytes",
+            text.len()
+        );
+    }
+
+    #[test]
+    fn streaming_reads_what_the_whole_file_reader_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "a.yaml",
+            "kind: Pod\nmetadata: {name: a}\n---\nkind: List\nitems: [{kind: Pod, metadata: {name: b}}]\n",
+        );
+        write(dir.path(), "b.yaml", "kind: [\n");
+        let paths = [dir.path().to_path_buf(), dir.path().join("missing.yaml")];
+        let (whole, _) = read_sources(&paths, false, &mut std::io::empty());
+        let mut streamed = Vec::new();
+        let errors = stream_sources(
+            &paths,
+            false,
+            &mut std::io::empty(),
+            |o| o,
+            |o| streamed.push(o),
+        );
+        assert_eq!(streamed, whole.objects);
+        assert_eq!(errors, whole.errors);
     }
 }

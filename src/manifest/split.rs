@@ -54,7 +54,7 @@ pub(super) fn split_documents(text: &str) -> Vec<Chunk<'_>> {
 }
 
 /// `---` at the start of a line, then a space, a tab or the end of the line.
-fn is_document_marker(line: &str) -> bool {
+pub(super) fn is_document_marker(line: &str) -> bool {
     line.strip_prefix("---")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }

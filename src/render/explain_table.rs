@@ -79,7 +79,7 @@ fn effect_counts(object: &ObjectReport) -> String {
         .join(", ")
 }
 
-fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions) {
+pub(crate) fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions) {
     let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
     if let Some(line) = owner_line(object) {
         let _ = writeln!(out, "  {line}");
@@ -148,41 +148,52 @@ fn render_object(out: &mut String, object: &ObjectReport, options: TableOptions)
     let _ = writeln!(out);
 }
 
-/// One line per object: where it is, its verdict, and the IDs of its findings. The last
+/// One object's cells in the one-line table, kept while the rows are aligned.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    cells: [String; 6],
+    verdict: Verdict,
+    dry_run: bool,
+}
+
+/// The row of one object: where it is, its verdict, and the IDs of its findings. The last
 /// column is the file for `-f`, or the admission answer for `--server-dry-run` (live
-/// objects have no file), whose refusals and limits are spelled out under the table.
-fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
-    let dry_run = report.objects.iter().any(|o| o.admission.is_some());
-    let rows: Vec<[String; 6]> = report
-        .objects
-        .iter()
-        .map(|o| {
-            let mut ids: Vec<&str> = o.findings.iter().map(|f| f.finding.id).collect();
-            ids.dedup();
-            [
-                o.namespace.clone().unwrap_or_else(|| "-".into()),
-                o.kind.to_string(),
-                o.name.clone(),
-                o.verdict.label().to_string(),
-                if ids.is_empty() {
-                    "-".into()
-                } else {
-                    ids.join(",")
-                },
-                match (&o.admission, &o.source) {
-                    (Some(answer), _) => admission::word(answer).to_string(),
-                    (None, Some(s)) => format!("{}:{}", s.file, s.line),
-                    (None, None) => "-".into(),
-                },
-            ]
-        })
-        .collect();
+/// objects have no file).
+pub(crate) fn row(o: &ObjectReport) -> Row {
+    let mut ids: Vec<&str> = o.findings.iter().map(|f| f.finding.id).collect();
+    ids.dedup();
+    Row {
+        cells: [
+            o.namespace.clone().unwrap_or_else(|| "-".into()),
+            o.kind.to_string(),
+            o.name.clone(),
+            o.verdict.label().to_string(),
+            if ids.is_empty() {
+                "-".into()
+            } else {
+                ids.join(",")
+            },
+            match (&o.admission, &o.source) {
+                (Some(answer), _) => admission::word(answer).to_string(),
+                (None, Some(s)) => format!("{}:{}", s.file, s.line),
+                (None, None) => "-".into(),
+            },
+        ],
+        verdict: o.verdict,
+        dry_run: o.admission.is_some(),
+    }
+}
+
+/// One line per row, aligned; admission refusals and limits (`--server-dry-run`) are
+/// spelled out under the table.
+fn render_lines(out: &mut String, rows: &[Row], report: &Report, options: TableOptions) {
+    let dry_run = rows.iter().any(|r| r.dry_run);
     let last = if dry_run { "ADMISSION" } else { "SOURCE" };
     let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", last];
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()
-                .map(|r| r[i].len())
+                .map(|r| r.cells[i].len())
                 .chain([headers[i].len()])
                 .max()
                 .unwrap_or(0)
@@ -206,9 +217,12 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
     if !options.no_headers {
         let _ = writeln!(out, "{}", line(headers, None));
     }
-    for (row, object) in rows.iter().zip(&report.objects) {
-        let cells = [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]].map(String::as_str);
-        let _ = writeln!(out, "{}", line(cells, Some(object.verdict)));
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "{}",
+            line(row.cells.each_ref().map(String::as_str), Some(row.verdict))
+        );
     }
     if !rows.is_empty() && !options.no_headers {
         out.push('\n');
@@ -240,26 +254,37 @@ fn render_lines(out: &mut String, report: &Report, options: TableOptions) {
 /// does: no titles, no blocks, no footer (errors go to stderr then).
 pub(crate) fn render(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
-    if options.no_headers {
-        render_lines(&mut out, report, options);
-        return out;
-    }
-    if options.one_line {
-        render_lines(&mut out, report, options);
+    let rows: Vec<Row> = if options.no_headers || options.one_line {
+        report.objects.iter().map(row).collect()
     } else {
         for object in &report.objects {
             render_object(&mut out, object, options);
             out.push('\n');
         }
+        Vec::new()
+    };
+    out.push_str(&render_rest(report, &rows, options));
+    out
+}
+
+/// What follows the objects' blocks: the aligned rows (one-line table), then the footer.
+/// `rows` are those of the one-line table; blocks were written before.
+pub(crate) fn render_rest(report: &Report, rows: &[Row], options: TableOptions) -> String {
+    let mut out = String::new();
+    if options.no_headers || options.one_line {
+        render_lines(&mut out, rows, report, options);
     }
-    render_footer(&mut out, report, options.palette);
+    if !options.no_headers {
+        render_footer(&mut out, report, options.palette);
+    }
     out
 }
 
 /// What is said once per report: the universal caveats, what was not known, what was
 /// passed over, what could not be read, and the summary.
 fn render_footer(out: &mut String, report: &Report, palette: Palette) {
-    if !report.objects.is_empty() {
+    // Streamed objects are counted in the summary, not kept in `objects`.
+    if report.summary.objects > 0 || !report.objects.is_empty() {
         let _ = writeln!(
             out,
             "{}",

@@ -5,6 +5,7 @@ mod admission;
 pub(crate) mod check_table;
 mod columns;
 pub mod data;
+pub(crate) mod explain_stream;
 pub(crate) mod explain_table;
 pub(crate) mod fleet_table;
 pub(crate) mod migrate_table;

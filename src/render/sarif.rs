@@ -137,9 +137,53 @@ fn rule_index(id: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// The results of one object's findings and admission answer.
+pub(crate) fn object_results(object: &ObjectReport) -> Vec<Value> {
+    let name = object_name(object);
+    let mut results = Vec::new();
+    for located in &object.findings {
+        let f = &located.finding;
+        let mut location = json!({
+            "logicalLocations": [{
+                "fullyQualifiedName": format!("{name}:{}", f.path),
+                "kind": "object"
+            }]
+        });
+        if let (Some(source), Some(line)) = (&object.source, located.line)
+            && source.file != "-"
+        {
+            location["physicalLocation"] = physical(&source.file, line);
+        }
+        results.push(json!({
+            "ruleId": f.id,
+            "ruleIndex": rule_index(f.id),
+            "level": level(f.effect),
+            "message": { "text": format!("{name}: {} ({}). Fix: {}", f.message, f.effect.label(), f.fix) },
+            "locations": [location],
+            "properties": { "effect": f.effect, "path": f.path, "verdict": object.verdict }
+        }));
+    }
+    results.extend(admission_results(object, &name));
+    results
+}
+
 /// The report as a SARIF log.
 pub(crate) fn render(report: &Report) -> Value {
-    let mut results = Vec::new();
+    let results = report.objects.iter().flat_map(object_results).collect();
+    log(report, results)
+}
+
+/// The log of `report` with `placeholder`, a string, as its last result: where results
+/// written elsewhere (`explain_stream`) go.
+pub(crate) fn render_with_placeholder(report: &Report, placeholder: &str) -> Value {
+    let mut results: Vec<Value> = report.objects.iter().flat_map(object_results).collect();
+    results.push(Value::String(placeholder.to_string()));
+    log(report, results)
+}
+
+/// The input errors' results, then `results`, in one SARIF log.
+fn log(report: &Report, results: Vec<Value>) -> Value {
+    let mut all = Vec::new();
     for error in &report.errors {
         let mut result = json!({
             "ruleId": MANIFEST_ERROR_RULE,
@@ -152,34 +196,9 @@ pub(crate) fn render(report: &Report) -> Value {
         if let Some(line) = error.line.filter(|_| error.file != "-") {
             result["locations"] = json!([{ "physicalLocation": physical(&error.file, line) }]);
         }
-        results.push(result);
+        all.push(result);
     }
-    for object in &report.objects {
-        let name = object_name(object);
-        for located in &object.findings {
-            let f = &located.finding;
-            let mut location = json!({
-                "logicalLocations": [{
-                    "fullyQualifiedName": format!("{name}:{}", f.path),
-                    "kind": "object"
-                }]
-            });
-            if let (Some(source), Some(line)) = (&object.source, located.line)
-                && source.file != "-"
-            {
-                location["physicalLocation"] = physical(&source.file, line);
-            }
-            results.push(json!({
-                "ruleId": f.id,
-                "ruleIndex": rule_index(f.id),
-                "level": level(f.effect),
-                "message": { "text": format!("{name}: {} ({}). Fix: {}", f.message, f.effect.label(), f.fix) },
-                "locations": [location],
-                "properties": { "effect": f.effect, "path": f.path, "verdict": object.verdict }
-            }));
-        }
-        results.extend(admission_results(object, &name));
-    }
+    all.extend(results);
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -191,7 +210,7 @@ pub(crate) fn render(report: &Report) -> Value {
                 "rules": rule_table(),
             }},
             "invocations": [{ "executionSuccessful": report.errors.is_empty() }],
-            "results": results,
+            "results": all,
         }]
     })
 }

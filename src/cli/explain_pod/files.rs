@@ -1,13 +1,15 @@
 //! `explain-pod -f`: manifests from files, directories or stdin, explained without a
 //! cluster; `--gke-json` stands in for what the cluster would tell.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::cli::CliError;
 use crate::cli::gather::read_gke_json;
 use crate::cli::source_args::ManifestArgs;
 use crate::explain::{Context, ManifestExplainer, Report};
-use crate::manifest::read_sources_with;
+use crate::manifest::stream_sources;
+use crate::render::explain_stream::{ReportStream, StreamFormat};
 use crate::selector::LabelSelector;
 
 /// What `-f` reads and how, from the flags.
@@ -19,7 +21,14 @@ pub(super) struct FilesInput<'a> {
     pub namespace: Option<&'a str>,
 }
 
-pub(super) fn manifest_report(input: &FilesInput) -> Result<Report, CliError> {
+/// Explains every object of the manifests and writes each to `out` as soon as its batch
+/// is explained (`stream`), then the rest of the report; returns the report without its
+/// objects (the summary counts them) for the exit code.
+pub(super) fn explain_files(
+    input: &FilesInput,
+    format: StreamFormat,
+    out: impl Write,
+) -> Result<Report, CliError> {
     let gke = input.gke_json.map(read_gke_json).transpose()?;
     let context = Context {
         gke: gke.as_ref(),
@@ -30,16 +39,29 @@ pub(super) fn manifest_report(input: &FilesInput) -> Result<Report, CliError> {
         default_namespace: input.namespace,
         context: &context,
     };
-    // Each object is explained as soon as it is read, and freed there: a manifest of
-    // thousands of documents is never held whole.
-    let set = read_sources_with(
+    let mut report = Report::new(&context);
+    let mut stream = ReportStream::new(out, format);
+    let mut entries = 0usize;
+    // A closed pipe (`| head`) is not an error worth reporting: the run still ends with
+    // the exit code its verdicts give.
+    let mut written = Ok(());
+    let errors = stream_sources(
         &input.manifests.filenames,
         input.manifests.recursive,
         &mut std::io::stdin().lock(),
         |object| explainer.explain(&object),
+        |entry| {
+            entries += 1;
+            if let Some(object) = report.add_streamed(entry)
+                && written.is_ok()
+            {
+                written = stream.object(&object, &report);
+            }
+        },
     );
     // A gate pointed at the wrong path must not pass forever on "0 objects explained".
-    if set.objects.is_empty() && set.errors.is_empty() {
+    // Nothing was written: only an explained object writes.
+    if entries == 0 && errors.is_empty() {
         let paths: Vec<String> = input
             .manifests
             .filenames
@@ -52,5 +74,9 @@ pub(super) fn manifest_report(input: &FilesInput) -> Result<Report, CliError> {
             ),
         );
     }
-    Ok(Report::from_entries(set.objects, set.errors, &context))
+    report.end_stream(errors);
+    if written.is_ok() {
+        let _ = stream.finish(&report);
+    }
+    Ok(report)
 }

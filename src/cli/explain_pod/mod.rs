@@ -14,6 +14,7 @@ use crate::cli::source_args::{ManifestArgs, SourceArgs};
 use crate::exit;
 use crate::explain::{Report, Verdict, WorkloadRef};
 use crate::render::Palette;
+use crate::render::explain_stream::StreamFormat;
 use crate::render::explain_table::{self, TableOptions};
 use crate::render::{data, sarif};
 use crate::selector::LabelSelector;
@@ -129,15 +130,12 @@ pub(crate) fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u
 
 pub(crate) fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
-        live_report(args)
+        live_report(args).inspect(|report| print(report, args))
     } else {
-        manifest_report(args)
+        manifest_report(args).inspect(|report| print_problems(report, args))
     };
     match report {
-        Ok(report) => {
-            print(&report, args);
-            exit_code(&report, args.fail_on, args.allow_skip)
-        }
+        Ok(report) => exit_code(&report, args.fail_on, args.allow_skip),
         Err(error) => {
             eprintln!("{error}");
             error.code
@@ -145,6 +143,7 @@ pub(crate) fn run(args: &ExplainPodArgs) -> u8 {
     }
 }
 
+/// Explains the `-f` manifests and writes the report to stdout object by object.
 fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     if !args.targets.is_empty() || args.all_namespaces {
         return Err(CliError::usage(
@@ -156,12 +155,22 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             "--server-dry-run asks the cluster about live workloads (POD, TYPE/NAME, -A, -l), not -f manifests",
         ));
     }
-    files::manifest_report(&FilesInput {
-        manifests: &args.manifests,
-        gke_json: args.source.gke_json.as_deref(),
-        selector: args.selector.as_ref(),
-        namespace: args.namespace.as_deref(),
-    })
+    let format = match args.output {
+        OutputFormat::Table => StreamFormat::Table(table_options(args)),
+        OutputFormat::Json => StreamFormat::Json,
+        OutputFormat::Yaml => StreamFormat::Yaml,
+        OutputFormat::Sarif => StreamFormat::Sarif,
+    };
+    files::explain_files(
+        &FilesInput {
+            manifests: &args.manifests,
+            gke_json: args.source.gke_json.as_deref(),
+            selector: args.selector.as_ref(),
+            namespace: args.namespace.as_deref(),
+        },
+        format,
+        BufWriter::new(std::io::stdout().lock()),
+    )
 }
 
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
@@ -191,9 +200,17 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     })
 }
 
-fn print(report: &Report, args: &ExplainPodArgs) {
-    // Machine formats and bare rows keep stdout parseable; people still see what could
-    // not be read.
+fn table_options(args: &ExplainPodArgs) -> TableOptions {
+    TableOptions {
+        palette: Palette::for_stdout(),
+        no_headers: args.no_headers,
+        one_line: args.all_namespaces || args.selector.is_some(),
+    }
+}
+
+/// Machine formats and bare rows keep stdout parseable; people still see what could not
+/// be read, on stderr.
+fn print_problems(report: &Report, args: &ExplainPodArgs) {
     if args.output != OutputFormat::Table || args.no_headers {
         for error in &report.errors {
             eprintln!("error: {error}");
@@ -205,15 +222,14 @@ fn print(report: &Report, args: &ExplainPodArgs) {
             );
         }
     }
+}
+
+fn print(report: &Report, args: &ExplainPodArgs) {
+    print_problems(report, args);
     let mut stdout = BufWriter::new(std::io::stdout().lock());
     let written = match args.output {
         OutputFormat::Table => {
-            let options = TableOptions {
-                palette: Palette::for_stdout(),
-                no_headers: args.no_headers,
-                one_line: args.all_namespaces || args.selector.is_some(),
-            };
-            stdout.write_all(explain_table::render(report, options).as_bytes())
+            stdout.write_all(explain_table::render(report, table_options(args)).as_bytes())
         }
         OutputFormat::Json => data::write_json(report, &mut stdout),
         OutputFormat::Yaml => stdout.write_all(data::yaml(report).as_bytes()),
