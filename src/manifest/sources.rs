@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::objects::map_objects;
-use super::{ManifestError, ManifestObject};
+use super::{InputError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
 /// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
@@ -14,7 +14,7 @@ use super::{ManifestError, ManifestObject};
 #[derive(Debug)]
 pub(crate) struct ManifestSet<T = ManifestObject> {
     pub objects: Vec<T>,
-    pub errors: Vec<ManifestError>,
+    pub errors: Vec<InputError>,
 }
 
 impl<T> Default for ManifestSet<T> {
@@ -81,7 +81,7 @@ fn for_each_source(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,
-    mut visit: impl FnMut(&str, Result<String, ManifestError>),
+    mut visit: impl FnMut(&str, Result<String, InputError>),
 ) {
     let mut stdin_read = false;
     for path in paths {
@@ -95,7 +95,7 @@ fn for_each_source(
                 Ok(_) => visit("-", Ok(text)),
                 Err(e) => visit(
                     "-",
-                    Err(ManifestError::new("-", format!("cannot read stdin: {e}"))),
+                    Err(InputError::new("-", format!("cannot read stdin: {e}"))),
                 ),
             }
             continue;
@@ -104,7 +104,7 @@ fn for_each_source(
             let mut files = Vec::new();
             if let Err(e) = collect_dir(path, recursive, &mut files) {
                 let name = path.display().to_string();
-                visit(&name, Err(ManifestError::new(&name, e)));
+                visit(&name, Err(InputError::new(&name, e)));
             }
             files.sort();
             for file in files {
@@ -137,10 +137,10 @@ fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<
     Ok(())
 }
 
-fn read_file(path: &Path, visit: &mut impl FnMut(&str, Result<String, ManifestError>)) {
+fn read_file(path: &Path, visit: &mut impl FnMut(&str, Result<String, InputError>)) {
     let name = path.display().to_string();
-    let text = fs::read_to_string(path)
-        .map_err(|e| ManifestError::new(&name, format!("cannot read: {e}")));
+    let text =
+        fs::read_to_string(path).map_err(|e| InputError::new(&name, format!("cannot read: {e}")));
     visit(&name, text);
 }
 

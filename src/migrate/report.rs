@@ -10,7 +10,7 @@ use super::wait::WaitResult;
 use super::{Action, Planned};
 use crate::dry_run::Admission;
 use crate::exit;
-use crate::manifest::ManifestError;
+use crate::manifest::InputError;
 
 pub const MIGRATE_SCHEMA: &str = "kubectl-sandbox.dev/migrate/v1";
 
@@ -31,7 +31,7 @@ pub struct Report {
     pub workloads: Vec<WorkloadReport>,
     /// Inputs that could not be read or changed (files, targets): exit 2.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ManifestError>,
+    pub errors: Vec<InputError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_dir: Option<String>,
     /// Why `--apply` wrote nothing or stopped early.

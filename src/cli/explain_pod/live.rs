@@ -10,7 +10,7 @@ use crate::cli::source_args::SourceArgs;
 use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
-use crate::manifest::ManifestError;
+use crate::manifest::InputError;
 use crate::snapshot::{PodScope, Unread};
 
 /// What a live explain-pod reads, from the flags.
@@ -70,7 +70,7 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
 }
 
 /// The workloads read, the targets that failed, and the lists that could not be read.
-type Found = (Vec<Workload>, Vec<ManifestError>, Vec<Unread>);
+type Found = (Vec<Workload>, Vec<InputError>, Vec<Unread>);
 
 async fn get_targets(
     connection: &k8s::Connection,
@@ -89,9 +89,7 @@ async fn get_targets(
             .and_then(|object| workload_of(&object));
         match result {
             Ok(workload) => found.0.push(workload),
-            Err(message) => found
-                .1
-                .push(ManifestError::new(&target.to_string(), message)),
+            Err(message) => found.1.push(InputError::new(&target.to_string(), message)),
         }
     }
     found
@@ -126,7 +124,7 @@ async fn list_top_level(
                         Err(message) => {
                             let name = object["metadata"]["name"].as_str().unwrap_or_default();
                             let label = WorkloadRef::new(kind, name).to_string();
-                            found.1.push(ManifestError::new(&label, message));
+                            found.1.push(InputError::new(&label, message));
                         }
                     }
                 }
