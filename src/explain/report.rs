@@ -11,7 +11,7 @@ use super::{
     Workload, WorkloadKind, explain,
 };
 use crate::dry_run::Admission;
-use crate::manifest::{ManifestError, ManifestObject};
+use crate::manifest::{InputError, ManifestObject};
 use crate::selector::LabelSelector;
 use crate::snapshot::Unread;
 
@@ -30,7 +30,7 @@ pub(crate) struct Report {
     /// Documents that are not workloads, counted by kind.
     pub passed_over: BTreeMap<String, usize>,
     /// Inputs that could not be read or are not valid workloads.
-    pub errors: Vec<ManifestError>,
+    pub errors: Vec<InputError>,
     /// A part of the live cluster nobody opted out of could not be read (exit 4).
     pub incomplete: bool,
     /// What could not be read, why, and what to do; empty when complete.
@@ -152,7 +152,7 @@ impl Report {
     #[cfg(test)]
     pub(crate) fn from_manifests(
         objects: &[ManifestObject],
-        errors: Vec<ManifestError>,
+        errors: Vec<InputError>,
         selector: Option<&LabelSelector>,
         default_namespace: Option<&str>,
         context: &Context,
@@ -175,7 +175,7 @@ impl Report {
     #[cfg(test)]
     pub(crate) fn from_entries(
         entries: impl IntoIterator<Item = ReportEntry>,
-        errors: Vec<ManifestError>,
+        errors: Vec<InputError>,
         context: &Context,
     ) -> Self {
         let mut report = Report::new(context);
@@ -218,7 +218,7 @@ impl Report {
 
     /// Completes a report built with [`Report::add_streamed`]: the read `errors` go
     /// first, as in [`Report::from_entries`], and the summary counts the rest.
-    pub(crate) fn end_stream(&mut self, errors: Vec<ManifestError>) {
+    pub(crate) fn end_stream(&mut self, errors: Vec<InputError>) {
         self.errors.splice(0..0, errors);
         self.summary.passed_over = self.passed_over.values().sum();
         self.summary.errors = self.errors.len();
@@ -259,7 +259,7 @@ pub(crate) enum ReportEntry {
     /// Not a workload: counted by kind.
     PassedOver(String),
     /// A workload whose template cannot be read.
-    Invalid(ManifestError),
+    Invalid(InputError),
     /// Left out by `-l`.
     NotSelected,
 }
@@ -303,7 +303,7 @@ impl ManifestExplainer<'_> {
                 ReportEntry::PassedOver(kind.to_string())
             }
             Err(e) => ReportEntry::Invalid(
-                ManifestError::new(&object.file, e.to_string()).at(object.line(), None),
+                InputError::new(&object.file, e.to_string()).at(object.line(), None),
             ),
         }
     }

@@ -21,6 +21,6 @@ mod yaml;
 #[cfg(test)]
 pub(crate) use documents::parse_documents;
 pub use objects::parse_objects;
-pub(crate) use objects::{ManifestError, ManifestObject};
+pub(crate) use objects::{InputError, ManifestObject};
 pub(crate) use path::{FieldPath, Segment};
 pub(crate) use sources::{read_sources, stream_sources};

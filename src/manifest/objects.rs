@@ -38,9 +38,11 @@ impl ManifestObject {
     }
 }
 
-/// A file that could not be read or parsed, with the place when known.
+/// An input that could not be read, parsed or explained, as a report lists it: a manifest
+/// file (with the place when known) or, for the live commands, a named workload that could
+/// not be fetched (`file` then holds `kind/name`; the report schemas keep the field name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestError {
+pub struct InputError {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -49,9 +51,9 @@ pub struct ManifestError {
     pub message: String,
 }
 
-impl ManifestError {
+impl InputError {
     pub fn new(file: &str, message: impl Into<String>) -> Self {
-        ManifestError {
+        InputError {
             file: file.to_string(),
             line: None,
             column: None,
@@ -66,7 +68,7 @@ impl ManifestError {
     }
 }
 
-impl fmt::Display for ManifestError {
+impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
@@ -85,7 +87,7 @@ const BATCH_BYTES: usize = 4 << 20;
 
 /// Parses one file's text. A syntax error anywhere fails the whole file: a stream cut
 /// short cannot be trusted to hold every object the author meant.
-pub fn parse_objects(file: &str, text: &str) -> Result<Vec<ManifestObject>, ManifestError> {
+pub fn parse_objects(file: &str, text: &str) -> Result<Vec<ManifestObject>, InputError> {
     map_objects(file, text, |object| object)
 }
 
@@ -96,7 +98,7 @@ pub(crate) fn map_objects<T: Send>(
     file: &str,
     text: &str,
     work: impl Fn(ManifestObject) -> T + Sync,
-) -> Result<Vec<T>, ManifestError> {
+) -> Result<Vec<T>, InputError> {
     map_in_batches(file, text, BATCH_BYTES, work)
 }
 
@@ -105,7 +107,7 @@ fn map_in_batches<T: Send>(
     text: &str,
     batch_bytes: usize,
     work: impl Fn(ManifestObject) -> T + Sync,
-) -> Result<Vec<T>, ManifestError> {
+) -> Result<Vec<T>, InputError> {
     let chunks = split_documents(text);
     let mut results = Vec::new();
     let mut document = 0;
@@ -135,7 +137,7 @@ impl<'f> ObjectReader<'f> {
         &mut self,
         batch: &Batch,
         work: &(impl Fn(ManifestObject) -> T + Sync),
-    ) -> Result<Vec<T>, ManifestError> {
+    ) -> Result<Vec<T>, InputError> {
         let shift = batch.first_line - 1;
         let chunks: Vec<Chunk> = split_documents(&batch.text)
             .into_iter()
@@ -155,8 +157,8 @@ fn map_chunks<T: Send>(
     chunks: &[Chunk],
     document: &mut usize,
     work: &(impl Fn(ManifestObject) -> T + Sync),
-) -> Result<Vec<T>, ManifestError> {
-    let parsed = read_in_parallel(chunks).map_err(|e| ManifestError {
+) -> Result<Vec<T>, InputError> {
+    let parsed = read_in_parallel(chunks).map_err(|e| InputError {
         file: file.to_string(),
         line: e.line,
         column: e.line.and(e.column),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::batches::BatchReader;
 use super::objects::{ObjectReader, STREAM_BATCH_BYTES, map_objects};
-use super::{ManifestError, ManifestObject};
+use super::{InputError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
 /// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
@@ -15,7 +15,7 @@ use super::{ManifestError, ManifestObject};
 #[derive(Debug)]
 pub(crate) struct ManifestSet<T = ManifestObject> {
     pub objects: Vec<T>,
-    pub errors: Vec<ManifestError>,
+    pub errors: Vec<InputError>,
 }
 
 impl<T> Default for ManifestSet<T> {
@@ -70,7 +70,7 @@ pub(crate) fn stream_sources<T: Send>(
     stdin: &mut dyn Read,
     work: impl Fn(ManifestObject) -> T + Sync,
     mut emit: impl FnMut(T),
-) -> Vec<ManifestError> {
+) -> Vec<InputError> {
     let mut errors = Vec::new();
     for_each_input(paths, recursive, stdin, |file, input| {
         let result = input
@@ -89,10 +89,10 @@ fn stream_objects<T: Send>(
     batch_bytes: usize,
     work: &(impl Fn(ManifestObject) -> T + Sync),
     emit: &mut impl FnMut(T),
-) -> Result<(), ManifestError> {
+) -> Result<(), InputError> {
     let mut batches = BatchReader::new(input, batch_bytes);
     let mut objects = ObjectReader::new(file);
-    let cannot_read = |e: std::io::Error| ManifestError::new(file, read_error(file, &e));
+    let cannot_read = |e: std::io::Error| InputError::new(file, read_error(file, &e));
     while let Some(batch) = batches.next_batch().map_err(cannot_read)? {
         objects
             .map_batch(&batch, work)?
@@ -117,7 +117,7 @@ fn for_each_source(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,
-    mut visit: impl FnMut(&str, Result<String, ManifestError>),
+    mut visit: impl FnMut(&str, Result<String, InputError>),
 ) {
     for_each_input(paths, recursive, stdin, |file, input| {
         let text = input.and_then(|mut input| {
@@ -125,7 +125,7 @@ fn for_each_source(
             input
                 .read_to_string(&mut text)
                 .map(|_| text)
-                .map_err(|e| ManifestError::new(file, read_error(file, &e)))
+                .map_err(|e| InputError::new(file, read_error(file, &e)))
         });
         visit(file, text);
     });
@@ -137,7 +137,7 @@ fn for_each_input(
     paths: &[PathBuf],
     recursive: bool,
     stdin: &mut dyn Read,
-    mut visit: impl FnMut(&str, Result<Box<dyn BufRead + '_>, ManifestError>),
+    mut visit: impl FnMut(&str, Result<Box<dyn BufRead + '_>, InputError>),
 ) {
     let mut stdin_read = false;
     for path in paths {
@@ -153,7 +153,7 @@ fn for_each_input(
             let mut files = Vec::new();
             if let Err(e) = collect_dir(path, recursive, &mut files) {
                 let name = path.display().to_string();
-                visit(&name, Err(ManifestError::new(&name, e)));
+                visit(&name, Err(InputError::new(&name, e)));
             }
             files.sort();
             for file in files {
@@ -188,12 +188,12 @@ fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<
 
 fn open_file<'s>(
     path: &Path,
-    visit: &mut impl FnMut(&str, Result<Box<dyn BufRead + 's>, ManifestError>),
+    visit: &mut impl FnMut(&str, Result<Box<dyn BufRead + 's>, InputError>),
 ) {
     let name = path.display().to_string();
     let file = fs::File::open(path)
         .map(|file| Box::new(BufReader::new(file)) as Box<dyn BufRead>)
-        .map_err(|e| ManifestError::new(&name, read_error(&name, &e)));
+        .map_err(|e| InputError::new(&name, read_error(&name, &e)));
     visit(&name, file);
 }
 

@@ -10,7 +10,7 @@ use super::wait::WaitResult;
 use super::{Action, Planned};
 use crate::dry_run::Admission;
 use crate::exit;
-use crate::manifest::ManifestError;
+use crate::manifest::InputError;
 use crate::snapshot::Unread;
 
 pub const MIGRATE_SCHEMA: &str = "kubectl-sandbox.dev/migrate/v1";
@@ -32,7 +32,7 @@ pub struct Report {
     pub workloads: Vec<WorkloadReport>,
     /// Inputs that could not be read or changed (files, targets): exit 2.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ManifestError>,
+    pub errors: Vec<InputError>,
     /// Something asked of the cluster was not answered (a sandboxed pod's admission):
     /// exit 4 unless `--allow-skip`.
     pub incomplete: bool,

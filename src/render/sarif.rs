@@ -219,12 +219,12 @@ fn log(report: &Report, results: Vec<Value>) -> Value {
 mod tests {
     use super::*;
     use crate::explain::Context;
-    use crate::manifest::{ManifestError, parse_objects};
+    use crate::manifest::{InputError, parse_objects};
 
     #[test]
     fn findings_carry_file_line_and_rule() {
         let objects = parse_objects("k8s/pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: c, resources: {limits: {cpu: 1, memory: 1Gi}}}]\n").unwrap();
-        let errors = vec![ManifestError::new("k8s/bad.yaml", "did not parse").at(3, Some(1))];
+        let errors = vec![InputError::new("k8s/bad.yaml", "did not parse").at(3, Some(1))];
         let report = Report::from_manifests(&objects, errors, None, None, &Context::offline());
         let sarif = render(&report);
         assert_eq!(sarif["version"], "2.1.0");
@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn errors_without_a_line_have_no_location() {
         let mut report = Report::new(&Context::offline());
-        report.errors = vec![ManifestError::new(
+        report.errors = vec![InputError::new(
             "cronjob/gone",
             "not found in namespace batch",
         )];

@@ -11,7 +11,7 @@ use crate::cli::source_args::SourceArgs;
 use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
-use crate::manifest::ManifestError;
+use crate::manifest::InputError;
 use crate::snapshot::{PodScope, Unread};
 
 /// What a live explain-pod reads, from the flags.
@@ -107,7 +107,7 @@ impl Explainer<'_> {
 
 /// The workloads read and explained, the targets that failed, and the lists that could
 /// not be read.
-type Found = (Vec<Explained>, Vec<ManifestError>, Vec<Unread>);
+type Found = (Vec<Explained>, Vec<InputError>, Vec<Unread>);
 
 async fn get_targets(
     connection: &k8s::Connection,
@@ -127,9 +127,7 @@ async fn get_targets(
             .and_then(|object| workload_of(&object));
         match result {
             Ok(workload) => found.0.push(explainer.explain(&workload, None)),
-            Err(message) => found
-                .1
-                .push(ManifestError::new(&target.to_string(), message)),
+            Err(message) => found.1.push(InputError::new(&target.to_string(), message)),
         }
     }
     found
@@ -164,7 +162,7 @@ async fn list_top_level(
         Err(message) => {
             let name = object["metadata"]["name"].as_str().unwrap_or_default();
             let label = WorkloadRef::new(kind, name).to_string();
-            Err(ManifestError::new(&label, message))
+            Err(InputError::new(&label, message))
         }
     };
     let lists = k8s::list_top_level(

@@ -9,7 +9,7 @@ use crate::cli::CliError;
 use crate::cli::gather::read_gke_json;
 use crate::cli::source_args::ManifestArgs;
 use crate::explain::Context;
-use crate::manifest::{ManifestError, ManifestObject, read_sources};
+use crate::manifest::{InputError, ManifestObject, read_sources};
 use crate::migrate::report::{Mode, Report, WorkloadReport};
 use crate::migrate::text_edit::{self, LineEdit};
 use crate::migrate::{Action, plan};
@@ -61,7 +61,7 @@ pub(super) fn migrate_files(input: &FilesInput<'_>) -> Result<(Report, String), 
             Err(e) => {
                 report
                     .errors
-                    .push(ManifestError::new(&object.file, e.to_string()).at(object.line(), None));
+                    .push(InputError::new(&object.file, e.to_string()).at(object.line(), None));
                 continue;
             }
         };
@@ -73,7 +73,7 @@ pub(super) fn migrate_files(input: &FilesInput<'_>) -> Result<(Report, String), 
                         all.extend(edits);
                     }
                 }
-                Err(why) => report.errors.push(ManifestError::new(&object.file, why)),
+                Err(why) => report.errors.push(InputError::new(&object.file, why)),
             }
         }
         let mut row = WorkloadReport::new(planned);

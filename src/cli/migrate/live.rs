@@ -17,7 +17,7 @@ use crate::explain::{Context, WorkloadKind, WorkloadRef};
 use crate::gke::commands;
 use crate::gke::gcloud::Gcloud;
 use crate::k8s::{self, ClusterWriter, ListScope};
-use crate::manifest::ManifestError;
+use crate::manifest::InputError;
 use crate::migrate::admit_all;
 use crate::migrate::apply::{self, BackupPlace, Refusals, Target, WriteStatus};
 use crate::migrate::backup::{self, Backup};
@@ -91,9 +91,7 @@ async fn live(input: &LiveInput<'_>) -> Result<(Report, String), CliError> {
             Err(e) => {
                 let name = object["metadata"]["name"].as_str().unwrap_or("?");
                 let label = WorkloadRef::new(e.kind(), name).to_string();
-                report
-                    .errors
-                    .push(ManifestError::new(&label, e.to_string()));
+                report.errors.push(InputError::new(&label, e.to_string()));
                 continue;
             }
         };
@@ -134,7 +132,7 @@ async fn select(
     input: &LiveInput<'_>,
     connection: &k8s::Connection,
     namespace: &str,
-    errors: &mut Vec<ManifestError>,
+    errors: &mut Vec<InputError>,
 ) -> Result<Vec<Value>, CliError> {
     let mut objects = Vec::new();
     if !input.targets.is_empty() {
@@ -143,7 +141,7 @@ async fn select(
             match k8s::get_workload(connection, target.kind, namespace, &target.name).await {
                 Ok(object) => objects.push(object),
                 Err(error) if error.kind == k8s::ErrorKind::NotFound => {
-                    errors.push(ManifestError::new(text, error.to_string()));
+                    errors.push(InputError::new(text, error.to_string()));
                 }
                 Err(error) => return Err(cannot_read_workloads(error)),
             }
