@@ -95,12 +95,20 @@ mod tests {
     #[test]
     fn no_batch_holds_more_than_the_bound_and_one_document() {
         let text: String = (0..200)
-            .map(|i| format!("---\nkind: Pod\nmetadata:\n  name: p{}\n", "x".repeat(i % 37)))
+            .map(|i| {
+                format!(
+                    "---\nkind: Pod\nmetadata:\n  name: p{}\n",
+                    "x".repeat(i % 37)
+                )
+            })
             .collect();
         let longest = text.split("---\n").map(|d| d.len() + 4).max().unwrap();
         for bound in [1, 64, 500, 4096] {
             let cut = batches(&text, bound);
-            assert!(cut.iter().all(|b| b.text.len() < bound + longest), "{bound}");
+            assert!(
+                cut.iter().all(|b| b.text.len() < bound + longest),
+                "{bound}"
+            );
             let joined: String = cut.iter().map(|b| b.text.as_str()).collect();
             assert_eq!(joined, text);
         }
@@ -109,7 +117,13 @@ mod tests {
     #[test]
     fn markers_inside_a_line_or_indented_do_not_cut() {
         let text = "a: |\n  ---\nb: --- x\n";
-        assert_eq!(batches(text, 1), [Batch { first_line: 1, text: text.into() }]);
+        assert_eq!(
+            batches(text, 1),
+            [Batch {
+                first_line: 1,
+                text: text.into()
+            }]
+        );
     }
 
     #[test]
@@ -117,7 +131,10 @@ mod tests {
         let text = "---\na: 1\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n---\nd: 4\n";
         let cut = batches(text, 1);
         assert_eq!(cut[0].text, "---\na: 1\n");
-        assert_eq!(cut[1].text, "---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n---\nd: 4\n");
+        assert_eq!(
+            cut[1].text,
+            "---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n---\nd: 4\n"
+        );
         assert_eq!(cut[1].first_line, 3);
         assert_eq!(cut.len(), 2);
     }

@@ -10,7 +10,7 @@ use super::objects::{ObjectReader, STREAM_BATCH_BYTES, map_objects};
 use super::{ManifestError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
-/// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
+/// made of each), and one error per file that did not. One bad
 /// file does not stop the others.
 #[derive(Debug)]
 pub struct ManifestSet<T = ManifestObject> {
@@ -73,9 +73,8 @@ pub fn stream_sources<T: Send>(
 ) -> Vec<ManifestError> {
     let mut errors = Vec::new();
     for_each_input(paths, recursive, stdin, |file, input| {
-        let result = input.and_then(|input| {
-            stream_objects(file, input, STREAM_BATCH_BYTES, &work, &mut emit)
-        });
+        let result = input
+            .and_then(|input| stream_objects(file, input, STREAM_BATCH_BYTES, &work, &mut emit));
         if let Err(error) = result {
             errors.push(error);
         }
@@ -95,7 +94,10 @@ fn stream_objects<T: Send>(
     let mut objects = ObjectReader::new(file);
     let cannot_read = |e: std::io::Error| ManifestError::new(file, read_error(file, &e));
     while let Some(batch) = batches.next_batch().map_err(cannot_read)? {
-        objects.map_batch(&batch, work)?.into_iter().for_each(&mut *emit);
+        objects
+            .map_batch(&batch, work)?
+            .into_iter()
+            .for_each(&mut *emit);
     }
     Ok(())
 }
@@ -303,7 +305,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(seen.len(), 2000);
-        assert_eq!(seen[1999].0, (1999, 1999 * 4 + 2), "lines count across batches");
+        assert_eq!(
+            seen[1999].0,
+            (1999, 1999 * 4 + 2),
+            "lines count across batches"
+        );
         let (_, read_at_first) = seen[0];
         assert!(
             read_at_first < text.len() / 4,
@@ -315,14 +321,22 @@ mod tests {
     #[test]
     fn streaming_reads_what_the_whole_file_reader_reads() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.yaml", "kind: Pod\nmetadata: {name: a}\n---\nkind: List\nitems: [{kind: Pod, metadata: {name: b}}]\n");
+        write(
+            dir.path(),
+            "a.yaml",
+            "kind: Pod\nmetadata: {name: a}\n---\nkind: List\nitems: [{kind: Pod, metadata: {name: b}}]\n",
+        );
         write(dir.path(), "b.yaml", "kind: [\n");
         let paths = [dir.path().to_path_buf(), dir.path().join("missing.yaml")];
         let (whole, _) = read_sources(&paths, false, &mut std::io::empty());
         let mut streamed = Vec::new();
-        let errors = stream_sources(&paths, false, &mut std::io::empty(), |o| o, |o| {
-            streamed.push(o)
-        });
+        let errors = stream_sources(
+            &paths,
+            false,
+            &mut std::io::empty(),
+            |o| o,
+            |o| streamed.push(o),
+        );
         assert_eq!(streamed, whole.objects);
         assert_eq!(errors, whole.errors);
     }

@@ -97,7 +97,11 @@ impl<W: Write> ReportStream<W> {
                 for result in results {
                     text.push(',');
                     text.push_str(SARIF_RESULT_INDENT);
-                    text.push_str(&data::json(&result).trim_end().replace('\n', SARIF_RESULT_INDENT));
+                    text.push_str(
+                        &data::json(&result)
+                            .trim_end()
+                            .replace('\n', SARIF_RESULT_INDENT),
+                    );
                 }
                 spool.write_all(text.as_bytes())
             }

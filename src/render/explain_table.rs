@@ -205,7 +205,11 @@ fn render_lines(out: &mut String, rows: &[Row], report: &Report, options: TableO
         let _ = writeln!(out, "{}", line(headers, None));
     }
     for row in rows {
-        let _ = writeln!(out, "{}", line(row.cells.each_ref().map(String::as_str), Some(row.verdict)));
+        let _ = writeln!(
+            out,
+            "{}",
+            line(row.cells.each_ref().map(String::as_str), Some(row.verdict))
+        );
     }
     if !rows.is_empty() && !options.no_headers {
         out.push('\n');
