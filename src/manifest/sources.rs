@@ -10,7 +10,7 @@ use super::objects::{ObjectReader, STREAM_BATCH_BYTES, map_objects};
 use super::{InputError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
-/// made of each, with [`read_sources_with`]), and one error per file that did not. One bad
+/// made of each), and one error per file that did not. One bad
 /// file does not stop the others.
 #[derive(Debug)]
 pub(crate) struct ManifestSet<T = ManifestObject> {
