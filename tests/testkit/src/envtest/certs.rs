@@ -35,12 +35,21 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
 }
 
-/// A P-256 key and a certificate signed by the CA (OpenSSL 3's `req -x509 -CA`).
-fn signed(
+/// Who signs a certificate: itself (the CA) or the CA made first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Issuer {
+    SelfSigned,
+    Ca,
+}
+
+/// A P-256 key `NAME.key` and its certificate `NAME.crt` (OpenSSL 3's `req -x509`, with
+/// `-CA` for one the CA signs).
+fn certificate(
     dir: &Path,
     name: &str,
     subject: &str,
     exts: &[&str],
+    issuer: Issuer,
 ) -> Result<(PathBuf, PathBuf), String> {
     let (cert, key) = (
         dir.join(format!("{name}.crt")),
@@ -59,15 +68,14 @@ fn signed(
         "2",
         "-subj",
         subject,
-        "-CA",
-        path_str(&ca_cert),
-        "-CAkey",
-        path_str(&ca_key),
         "-keyout",
         path_str(&key),
         "-out",
         path_str(&cert),
     ];
+    if issuer == Issuer::Ca {
+        args.extend(["-CA", path_str(&ca_cert), "-CAkey", path_str(&ca_key)]);
+    }
     for ext in exts {
         args.extend(["-addext", ext]);
     }
@@ -77,29 +85,17 @@ fn signed(
 
 impl Certs {
     pub fn generate(dir: &Path) -> Result<Certs, String> {
-        let (ca_cert, ca_key) = (dir.join("ca.crt"), dir.join("ca.key"));
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
+        let (ca_cert, _) = certificate(
+            dir,
+            "ca",
             "/CN=envtest-ca",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
-            "-keyout",
-            path_str(&ca_key),
-            "-out",
-            path_str(&ca_cert),
-        ])?;
-        let (serving_cert, serving_key) = signed(
+            &[
+                "basicConstraints=critical,CA:TRUE",
+                "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+            ],
+            Issuer::SelfSigned,
+        )?;
+        let (serving_cert, serving_key) = certificate(
             dir,
             "serving",
             "/CN=kube-apiserver",
@@ -108,8 +104,9 @@ impl Certs {
                 "extendedKeyUsage=serverAuth",
                 "basicConstraints=critical,CA:FALSE",
             ],
+            Issuer::Ca,
         )?;
-        let (admin_cert, admin_key) = signed(
+        let (admin_cert, admin_key) = certificate(
             dir,
             "admin",
             "/O=system:masters/CN=envtest-admin",
@@ -117,6 +114,7 @@ impl Certs {
                 "extendedKeyUsage=clientAuth",
                 "basicConstraints=critical,CA:FALSE",
             ],
+            Issuer::Ca,
         )?;
         let service_account_key = dir.join("sa.key");
         let service_account_pub = dir.join("sa.pub");
