@@ -118,7 +118,7 @@ impl FleetReport {
                     fail_on,
                     allow_skip,
                 };
-                audit(captured, fleet.gke_asked, untrusted, gate)
+                audit(captured, untrusted, gate)
             })
             .collect();
         let rows = clusters
@@ -135,12 +135,7 @@ impl FleetReport {
     }
 }
 
-fn audit(
-    captured: &CapturedCluster,
-    gke_asked: bool,
-    untrusted: &Untrusted,
-    gate: Gate,
-) -> ClusterAudit {
+fn audit(captured: &CapturedCluster, untrusted: &Untrusted, gate: Gate) -> ClusterAudit {
     let snapshot = &captured.snapshot;
     let report = Report::build(snapshot, untrusted, gate);
     let (state, problems, get_credentials) = match &captured.reach {
@@ -149,7 +144,7 @@ fn audit(
             (State::NoContext, Vec::new(), Some(get_credentials.clone()))
         }
         Reach::Reached => {
-            let problems = unread_parts(snapshot, gke_asked);
+            let problems = unread_parts(snapshot);
             let state = if problems.is_empty() {
                 State::Complete
             } else {
@@ -168,22 +163,13 @@ fn audit(
     }
 }
 
-/// The parts of a reached cluster that could not be read, each reason once. The GKE part
-/// counts only when GKE was asked; a part left out on purpose (an expected gap) never does.
-fn unread_parts(snapshot: &ClusterSnapshot, gke_asked: bool) -> Vec<Gap> {
-    let gaps = [
-        gke_asked.then(|| snapshot.gke.gap()).flatten(),
-        snapshot.runtime_classes.gap(),
-        snapshot.nodes.gap(),
-        snapshot.namespaces.gap(),
-        snapshot.pods.gap(),
-        snapshot.admission_policies.gap(),
-        snapshot.admission_bindings.gap(),
-    ];
+/// The parts of a reached cluster that could not be read ([`ClusterSnapshot::unread`]:
+/// parts left out on purpose never count), each reason once.
+fn unread_parts(snapshot: &ClusterSnapshot) -> Vec<Gap> {
     let mut unique: Vec<Gap> = Vec::new();
-    for gap in gaps.into_iter().flatten().filter(|gap| !gap.expected) {
-        if !unique.iter().any(|seen| seen.reason == gap.reason) {
-            unique.push(gap.clone());
+    for part in snapshot.unread() {
+        if !unique.iter().any(|seen| seen.reason == part.reason) {
+            unique.push(Gap::new(part.reason, part.hint));
         }
     }
     unique
@@ -356,8 +342,9 @@ mod tests {
         assert_eq!(report.clusters[0].problems.len(), 1, "each reason once");
         assert_eq!(report.summary.exit_code, exit::INCOMPLETE);
 
+        // As `members_of_contexts` records --no-gke: a gap left out on purpose.
         let mut no_gke = snapshot();
-        no_gke.gke = Part::Unknown(gap());
+        no_gke.gke = Part::Unknown(Gap::expected("GKE was not asked (--no-gke)", "-"));
         let fleet = FleetSnapshot {
             schema: FLEET_SNAPSHOT_SCHEMA.into(),
             gke_asked: false,

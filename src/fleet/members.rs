@@ -94,7 +94,8 @@ pub(crate) fn members_of_contexts(contexts: &[&KubeContext], gke_asked: bool) ->
         .map(|context| {
             let target = GkeTarget::from_kubeconfig_cluster(&context.cluster);
             let gke = match (&target, gke_asked) {
-                (_, false) => Part::Unknown(Gap::new(
+                // Left out on purpose: never makes the cluster incomplete.
+                (_, false) => Part::Unknown(Gap::expected(
                     "GKE was not asked (--no-gke)",
                     "run without --no-gke",
                 )),
