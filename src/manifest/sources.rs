@@ -6,25 +6,16 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::batches::BatchReader;
-use super::objects::{ObjectReader, STREAM_BATCH_BYTES, map_objects};
+use super::objects::{ObjectReader, STREAM_BATCH_BYTES, parse_objects};
 use super::{InputError, ManifestObject};
 
 /// Everything read from `-f` arguments: the objects of the files that parsed (or what was
 /// made of each), and one error per file that did not. One bad
 /// file does not stop the others.
-#[derive(Debug)]
-pub(crate) struct ManifestSet<T = ManifestObject> {
-    pub objects: Vec<T>,
+#[derive(Debug, Default)]
+pub(crate) struct ManifestSet {
+    pub objects: Vec<ManifestObject>,
     pub errors: Vec<InputError>,
-}
-
-impl<T> Default for ManifestSet<T> {
-    fn default() -> Self {
-        ManifestSet {
-            objects: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
 }
 
 /// The extensions kubectl reads from a directory.
@@ -49,7 +40,10 @@ pub(crate) fn read_sources(
     let mut texts = Vec::new();
     for_each_source(paths, recursive, stdin, |file, text| match text {
         Ok(text) => {
-            add_text(&mut set, file, &text, &|object| object);
+            match parse_objects(file, &text) {
+                Ok(objects) => set.objects.extend(objects),
+                Err(error) => set.errors.push(error),
+            }
             texts.push(SourceText {
                 file: file.to_string(),
                 text,
@@ -195,18 +189,6 @@ fn open_file<'s>(
         .map(|file| Box::new(BufReader::new(file)) as Box<dyn BufRead>)
         .map_err(|e| InputError::new(&name, read_error(&name, &e)));
     visit(&name, file);
-}
-
-fn add_text<T: Send>(
-    set: &mut ManifestSet<T>,
-    name: &str,
-    text: &str,
-    work: &(impl Fn(ManifestObject) -> T + Sync),
-) {
-    match map_objects(name, text, work) {
-        Ok(objects) => set.objects.extend(objects),
-        Err(e) => set.errors.push(e),
-    }
 }
 
 #[cfg(test)]
