@@ -23,8 +23,8 @@ pub(crate) use report::{ManifestExplainer, ObjectReport, Report};
 pub(crate) use subject::{ContainerList, ContainerRef, Subject};
 pub(crate) use universal::{UNIVERSAL_CAVEATS, UniversalCaveat};
 pub use verdict::Verdict;
-pub(crate) use workload::WorkloadError;
 pub use workload::{Workload, WorkloadKind};
+pub(crate) use workload::{WorkloadError, controller};
 pub(crate) use workload_ref::WorkloadRef;
 
 /// What the rules found in one workload's pod template.

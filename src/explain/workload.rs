@@ -189,6 +189,15 @@ fn pointer<'a>(value: &'a Value, path: &FieldPath) -> Option<&'a Value> {
         })
 }
 
+/// The ownerReference of the controller that owns `object` (a Deployment's ReplicaSet, a
+/// CronJob's Job, a Rollout's ReplicaSet...), if any.
+pub(crate) fn controller(object: &Value) -> Option<&Value> {
+    object["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|owner| owner["controller"] == Value::Bool(true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,5 @@ pub(crate) use read::read_context;
 pub use read::{ClusterReads, read_cluster};
 pub use rollout::follow_rollouts;
 pub use workloads::get_workload;
-pub(crate) use workloads::{
-    FIELD_MANAGER, Owned, controller, list_top_level, namespace_names, workload_names,
-};
+pub(crate) use workloads::{FIELD_MANAGER, Owned, list_top_level, namespace_names, workload_names};
 pub use writer::ClusterWriter;

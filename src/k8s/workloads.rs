@@ -231,7 +231,7 @@ pub(crate) async fn list_top_level<U>(
                     {
                         uids.push(uid.to_string());
                     }
-                    let top_level = match controller(&object) {
+                    let top_level = match crate::explain::controller(&object) {
                         None => true,
                         Some(_) if owned == Owned::Skip => false,
                         Some(owner) => !listed.stands_for(owner),
@@ -304,15 +304,6 @@ impl Listed {
         let uid = owner["uid"].as_str().unwrap_or_default();
         self.uids.contains(uid) || !self.complete.contains(&listed_kind)
     }
-}
-
-/// The ownerReference of the controller that owns the object (a Deployment's ReplicaSet,
-/// a CronJob's Job, a Rollout's ReplicaSet...), if any.
-pub(crate) fn controller(object: &Value) -> Option<&Value> {
-    object["metadata"]["ownerReferences"]
-        .as_array()?
-        .iter()
-        .find(|owner| owner["controller"] == Value::Bool(true))
 }
 
 /// A JSON merge patch. Put `metadata.resourceVersion` in the patch to make it

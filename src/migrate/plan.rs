@@ -210,12 +210,7 @@ fn asks_for_gvisor(spec: &Value, context: &Context) -> bool {
 }
 
 fn bare_pod_advice(pod: &Value) -> String {
-    let owner = pod["metadata"]["ownerReferences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["controller"] == json!(true));
-    match owner {
+    match crate::explain::controller(pod) {
         Some(owner) => format!(
             "a Pod cannot change its runtimeClassName in place; it is owned by {}/{}: migrate that instead",
             owner["kind"].as_str().unwrap_or("?").to_ascii_lowercase(),

@@ -156,7 +156,7 @@ async fn list_top_level(
     // Each object is explained as its page arrives; only the row is kept.
     let explain_one = |kind: WorkloadKind, object: Value| match workload_of(&object) {
         Ok(workload) => {
-            let owner = k8s::controller(&object).map(owner_label);
+            let owner = crate::explain::controller(&object).map(owner_label);
             Ok(explainer.explain(&workload, owner))
         }
         Err(message) => {
