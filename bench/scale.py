@@ -6,7 +6,7 @@ API server (tests/testkit/src/bin/fake-apiserver.rs):
   the tool's own CPU time per object written ((user + sys) / objects), peak RSS, the bytes
   the backup directory holds against the bytes of the saved objects, and the file-system
   output blocks /usr/bin/time counts (512 bytes each; 0 on tmpfs).
-- `explain-pod -A -o json` over N pods: peak RSS and wall time.
+- `explain-pod -A -o FORMAT` over N pods, in each output format: peak RSS and wall time.
 
 Not a test: it prints a Markdown table to paste into BENCHMARKS.md.
 
@@ -131,15 +131,21 @@ def migrate_row(sandbox, work, n):
 
 
 def explain_row(sandbox, work, n):
+    """One row per output format: the objects are written as they are explained in each."""
+    rows = []
     with FakeServer(args_fake(), work, ["--pods", str(n)]) as server:
         env = {**os.environ, "KUBECONFIG": str(server.kubeconfig), "NO_COLOR": "1"}
-        out = work / "explain.json"
-        with open(out, "w") as stdout:
-            argv = [sandbox, "explain-pod", "-A", "-o", "json", "--gke-json", str(GKE_JSON)]
-            figures, code = timed(argv, env, stdout)
-        objects = json.loads(out.read_text())["summary"]["objects"]
+        out = work / "explain.out"
+        objects = 0
+        for output in ["json", "table", "yaml", "sarif"]:
+            with open(out, "w") as stdout:
+                argv = [sandbox, "explain-pod", "-A", "-o", output, "--gke-json", str(GKE_JSON)]
+                figures, code = timed(argv, env, stdout)
+            if output == "json":
+                objects = json.loads(out.read_text())["summary"]["objects"]
+            rows.append(row(f"explain-pod -A -o {output} (exit {code})", n, objects, figures))
         out.unlink()
-    return row(f"explain-pod -A (exit {code})", n, objects, figures)
+    return "\n".join(rows)
 
 
 def args_fake():

@@ -200,13 +200,7 @@ impl Report {
     pub(crate) fn add_streamed(&mut self, entry: ReportEntry) -> Option<Box<ObjectReport>> {
         match entry {
             ReportEntry::Explained(object) => {
-                let summary = &mut self.summary;
-                summary.objects += 1;
-                *match object.verdict {
-                    Verdict::Compatible => &mut summary.compatible,
-                    Verdict::CompatibleWithCaveats => &mut summary.compatible_with_caveats,
-                    Verdict::Blocked => &mut summary.blocked,
-                } += 1;
+                self.count_streamed(object.verdict);
                 return Some(object);
             }
             ReportEntry::PassedOver(kind) => *self.passed_over.entry(kind).or_default() += 1,
@@ -214,6 +208,17 @@ impl Report {
             ReportEntry::NotSelected => {}
         }
         None
+    }
+
+    /// Counts in the summary an object written out rather than kept.
+    pub(crate) fn count_streamed(&mut self, verdict: Verdict) {
+        let summary = &mut self.summary;
+        summary.objects += 1;
+        *match verdict {
+            Verdict::Compatible => &mut summary.compatible,
+            Verdict::CompatibleWithCaveats => &mut summary.compatible_with_caveats,
+            Verdict::Blocked => &mut summary.blocked,
+        } += 1;
     }
 
     /// Completes a report built with [`Report::add_streamed`]: the read `errors` go
@@ -225,6 +230,7 @@ impl Report {
     }
 
     /// Recomputes the summary from the objects, counts and errors.
+    #[cfg(test)]
     pub(crate) fn summarise(&mut self) {
         let count = |v: Verdict| self.objects.iter().filter(|o| o.verdict == v).count();
         self.summary = Summary {

@@ -1,11 +1,11 @@
 //! One word per object: can it move to GKE Sandbox as it is?
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Finding;
 
 /// Ordered by how much it demands attention, so `--fail-on` is a comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No finding: only the caveats that apply to every sandboxed pod.

@@ -11,6 +11,7 @@ mod admission;
 mod connect;
 mod contexts;
 mod error;
+mod in_order;
 mod kubeconfig;
 mod list;
 mod ownership;

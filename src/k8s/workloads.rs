@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::Connection;
 use super::error::{ApiError, ApiRequest, ListScope, Verb, classify};
+use super::in_order::InOrder;
 use super::list::{first_page_names, list_pages, resource_name};
 use crate::explain::WorkloadKind;
 
@@ -200,31 +201,32 @@ const PHASES: [&[WorkloadKind]; 3] = [
     &[WorkloadKind::Pod],
 ];
 
-/// One list's objects kept, and the uids of all it listed.
-type Kept<U> = Result<(Vec<U>, Vec<String>), ApiError>;
-
 /// Every workload in `scope` matching `selector` that no listed controller owns (a
-/// Deployment stands for its ReplicaSets and pods), kind by kind in [`OWNERS_FIRST`]
-/// order, each kept as `keep(kind, object)` as its page arrives: only one page of full
-/// objects is in memory at a time, whatever the size of the cluster.
+/// Deployment stands for its ReplicaSets and pods), made `keep(kind, object)` as its page
+/// arrives and handed to `take` kind by kind in [`OWNERS_FIRST`] order: only one page of
+/// full objects is in memory at a time, and what `take` does not hold is not held,
+/// whatever the size of the cluster. A list that fails ends its kind early (what it read
+/// before has been handed on); each kind's outcome is returned, in the same order.
 pub(crate) async fn list_top_level<U>(
     connection: &Connection,
     scope: ListScope<'_>,
     selector: Option<&str>,
     owned: Owned,
     keep: impl Fn(WorkloadKind, Value) -> U,
-) -> Vec<(WorkloadKind, Result<Vec<U>, ApiError>)> {
+    mut take: impl FnMut(WorkloadKind, U),
+) -> Vec<(WorkloadKind, Result<(), ApiError>)> {
     let mut listed = Listed {
         uids: HashSet::new(),
         complete: Vec::new(),
     };
-    let mut lists = Vec::new();
+    let mut outcomes = Vec::new();
     for phase in PHASES {
-        let one = |kind: WorkloadKind| {
-            let (listed, keep) = (&listed, &keep);
+        let order = InOrder::new(phase.len(), |i: usize, kept| take(phase[i], kept));
+        let one = |i: usize| {
+            let (listed, keep, order, kind) = (&listed, &keep, &order, phase[i]);
             async move {
                 let mut uids = Vec::new();
-                let kept = list_workloads(connection, kind, scope, selector, |object| {
+                let read = list_workloads(connection, kind, scope, selector, |object| {
                     // Pods own no workload: their uids are not needed.
                     if kind != WorkloadKind::Pod
                         && let Some(uid) = object["metadata"]["uid"].as_str()
@@ -236,43 +238,44 @@ pub(crate) async fn list_top_level<U>(
                         Some(_) if owned == Owned::Skip => false,
                         Some(owner) => !listed.stands_for(owner),
                     };
-                    top_level.then(|| keep(kind, object))
+                    if top_level {
+                        order.push(i, keep(kind, object));
+                    }
                 })
                 .await;
-                let kept: Kept<U> = kept.map(|all| (all.into_iter().flatten().collect(), uids));
-                (kind, kept)
+                order.finish(i);
+                (kind, read.map(|_| uids))
             }
         };
-        let results = match phase {
-            [a, b, c, d] => {
-                let (a, b, c, d) = tokio::join!(one(*a), one(*b), one(*c), one(*d));
+        let results = match phase.len() {
+            4 => {
+                let (a, b, c, d) = tokio::join!(one(0), one(1), one(2), one(3));
                 vec![a, b, c, d]
             }
-            [a, b] => {
-                let (a, b) = tokio::join!(one(*a), one(*b));
+            2 => {
+                let (a, b) = tokio::join!(one(0), one(1));
                 vec![a, b]
             }
-            _ => {
+            n => {
                 let mut results = Vec::new();
-                for kind in phase {
-                    results.push(one(*kind).await);
+                for i in 0..n {
+                    results.push(one(i).await);
                 }
                 results
             }
         };
         for (kind, result) in results {
-            let result = result.map(|(kept, uids)| {
+            let outcome = result.map(|uids| {
                 listed.uids.extend(uids);
                 // With a selector, a list holds only what matches: nothing is known gone.
                 if selector.is_none() {
                     listed.complete.push(kind);
                 }
-                kept
             });
-            lists.push((kind, result));
+            outcomes.push((kind, outcome));
         }
     }
-    lists
+    outcomes
 }
 
 /// The controllers the lists read, to tell an owned workload that is explained through

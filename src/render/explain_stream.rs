@@ -4,15 +4,15 @@
 //!
 //! JSON and YAML write their opening at the first object and the rest of the report
 //! (errors, counts, summary) at the end. SARIF names success and the input errors before
-//! the findings, so its results wait in an unnamed temporary file until the end. The
-//! one-line table aligns its columns over every row, so it keeps one short row per object.
+//! the findings, so its results wait in an unnamed temporary file until the end. So do the
+//! one-line table's rows: the columns are aligned over every row, known at the last.
 
 use std::fs::File;
-use std::io::{self, Seek, Write};
+use std::io::{self, BufRead, Seek, Write};
 
 use serde::Serialize;
 
-use super::explain_table::{self, Row, TableOptions};
+use super::explain_table::{self, Row, Rows, TableOptions};
 use super::{data, sarif};
 use crate::explain::{ObjectReport, Report};
 
@@ -30,7 +30,7 @@ pub(crate) struct ReportStream<W: Write> {
     out: W,
     format: StreamFormat,
     written: usize,
-    rows: Vec<Row>,
+    rows: RowSpool,
     spool: Option<File>,
 }
 
@@ -47,7 +47,7 @@ impl<W: Write> ReportStream<W> {
             out,
             format,
             written: 0,
-            rows: Vec::new(),
+            rows: RowSpool::default(),
             spool: None,
         }
     }
@@ -58,8 +58,7 @@ impl<W: Write> ReportStream<W> {
         self.written += 1;
         match self.format {
             StreamFormat::Table(options) if options.no_headers || options.one_line => {
-                self.rows.push(explain_table::row(object));
-                Ok(())
+                self.rows.push(&explain_table::row(object, options.palette))
             }
             StreamFormat::Table(options) => {
                 let mut text = String::new();
@@ -113,8 +112,7 @@ impl<W: Write> ReportStream<W> {
     pub(crate) fn finish(mut self, report: &Report) -> io::Result<()> {
         match self.format {
             StreamFormat::Table(options) => {
-                let text = explain_table::render_rest(report, &self.rows, options);
-                self.out.write_all(text.as_bytes())?;
+                explain_table::render_rest(&mut self.out, report, &mut self.rows, options)?;
             }
             StreamFormat::Json => {
                 let whole = data::json(report);
@@ -165,6 +163,39 @@ impl<W: Write> ReportStream<W> {
             }
         }
         self.out.flush()
+    }
+}
+
+/// The one-line table's rows, one JSON line each in an unnamed temporary file (made at
+/// the first row), read back as many times as the table needs.
+#[derive(Default)]
+struct RowSpool {
+    file: Option<io::BufWriter<File>>,
+}
+
+impl RowSpool {
+    fn push(&mut self, row: &Row) -> io::Result<()> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(io::BufWriter::new(tempfile::tempfile()?)),
+        };
+        serde_json::to_writer(&mut *file, row)?;
+        file.write_all(b"\n")
+    }
+}
+
+impl Rows for RowSpool {
+    fn each(&mut self, visit: &mut dyn FnMut(&Row)) -> io::Result<()> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        file.flush()?;
+        let mut file = file.get_ref();
+        file.rewind()?;
+        for line in io::BufReader::new(file).lines() {
+            visit(&serde_json::from_str(&line?)?);
+        }
+        Ok(())
     }
 }
 

@@ -3,7 +3,10 @@
 //! Colour carries meaning only (red blocks, yellow caveats, green compatible) and is off
 //! when stdout is not a terminal or NO_COLOR is set.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
+
+use serde::{Deserialize, Serialize};
 
 use super::{Palette, Tone, admission};
 use crate::dry_run::Admission;
@@ -148,20 +151,35 @@ pub(crate) fn render_object(out: &mut String, object: &ObjectReport, options: Ta
     let _ = writeln!(out);
 }
 
-/// One object's cells in the one-line table, kept while the rows are aligned.
-#[derive(Debug, Clone)]
+/// One object's cells in the one-line table, kept (or spooled) while the rows are aligned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Row {
     cells: [String; 6],
     verdict: Verdict,
     dry_run: bool,
+    /// Said under the table: why the object was explained in its owner's place.
+    owner: Option<String>,
+    /// Said under the table, painted: an admission answer that is not a plain "admitted".
+    unsettled: Option<String>,
 }
 
 /// The row of one object: where it is, its verdict, and the IDs of its findings. The last
 /// column is the file for `-f`, or the admission answer for `--server-dry-run` (live
 /// objects have no file).
-pub(crate) fn row(o: &ObjectReport) -> Row {
+pub(crate) fn row(o: &ObjectReport, palette: Palette) -> Row {
     let mut ids: Vec<&str> = o.findings.iter().map(|f| f.finding.id).collect();
     ids.dedup();
+    let unsettled = o
+        .admission
+        .as_ref()
+        .filter(|a| !matches!(a, Admission::Admitted { .. }))
+        .map(|answer| {
+            let mut text = format!("{}\n", palette.heading(&title(o)));
+            for line in admission::lines(answer, palette) {
+                let _ = writeln!(text, "  {line}");
+            }
+            text
+        });
     Row {
         cells: [
             o.namespace.clone().unwrap_or_else(|| "-".into()),
@@ -181,24 +199,49 @@ pub(crate) fn row(o: &ObjectReport) -> Row {
         ],
         verdict: o.verdict,
         dry_run: o.admission.is_some(),
+        owner: owner_line(o).map(|line| format!("{}: {line}", title(o))),
+        unsettled,
+    }
+}
+
+/// The rows of the one-line table, gone through once for the column widths and again for
+/// the lines and for each kind of note under them: in memory, or spooled to a file when
+/// the objects are written as they come (`explain_stream`).
+pub(crate) trait Rows {
+    fn each(&mut self, visit: &mut dyn FnMut(&Row)) -> io::Result<()>;
+}
+
+/// The tests' whole report at once ([`render`]).
+#[cfg(test)]
+impl Rows for Vec<Row> {
+    fn each(&mut self, visit: &mut dyn FnMut(&Row)) -> io::Result<()> {
+        self.iter().for_each(visit);
+        Ok(())
     }
 }
 
 /// One line per row, aligned; admission refusals and limits (`--server-dry-run`) are
 /// spelled out under the table.
-fn render_lines(out: &mut String, rows: &[Row], report: &Report, options: TableOptions) {
-    let dry_run = rows.iter().any(|r| r.dry_run);
+fn render_lines(
+    out: &mut dyn io::Write,
+    rows: &mut dyn Rows,
+    options: TableOptions,
+) -> io::Result<()> {
+    let mut dry_run = false;
+    let mut widths = [0; 6];
+    let mut any = false;
+    rows.each(&mut |row| {
+        any = true;
+        dry_run |= row.dry_run;
+        for (width, cell) in widths.iter_mut().zip(&row.cells) {
+            *width = (*width).max(cell.len());
+        }
+    })?;
     let last = if dry_run { "ADMISSION" } else { "SOURCE" };
     let headers = ["NAMESPACE", "KIND", "NAME", "VERDICT", "FINDINGS", last];
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r.cells[i].len())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    for (width, header) in widths.iter_mut().zip(headers) {
+        *width = (*width).max(header.len());
+    }
     let line = |cells: [&str; 6], verdict: Option<Verdict>| {
         let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
@@ -212,50 +255,62 @@ fn render_lines(out: &mut String, rows: &[Row], report: &Report, options: TableO
                 _ => text.push_str(&padded),
             }
         }
+        text.push('\n');
         text
     };
     if !options.no_headers {
-        let _ = writeln!(out, "{}", line(headers, None));
+        out.write_all(line(headers, None).as_bytes())?;
     }
-    for row in rows {
-        let _ = writeln!(
-            out,
-            "{}",
-            line(row.cells.each_ref().map(String::as_str), Some(row.verdict))
-        );
+    write_each(out, rows, |row| {
+        Some(line(
+            row.cells.each_ref().map(String::as_str),
+            Some(row.verdict),
+        ))
+    })?;
+    if any && !options.no_headers {
+        out.write_all(b"\n")?;
     }
-    if !rows.is_empty() && !options.no_headers {
-        out.push('\n');
-    }
-    let unsettled = report.objects.iter().filter_map(|o| {
-        o.admission
-            .as_ref()
-            .filter(|a| !matches!(a, Admission::Admitted { .. }))
-            .map(|a| (o, a))
-    });
     // Objects explained in place of an owner not read say so under the table, as limits do.
     if !options.no_headers {
-        for object in &report.objects {
-            if let Some(line) = owner_line(object) {
-                let _ = writeln!(out, "{}: {line}", title(object));
-            }
-        }
+        write_each(out, rows, |row| {
+            row.owner.as_ref().map(|owner| format!("{owner}\n"))
+        })?;
     }
-    for (object, answer) in unsettled {
-        let _ = writeln!(out, "{}", options.palette.heading(&title(object)));
-        for line in admission::lines(answer, options.palette) {
-            let _ = writeln!(out, "  {line}");
+    write_each(out, rows, |row| {
+        row.unsettled
+            .as_ref()
+            .map(|unsettled| format!("{unsettled}\n"))
+    })
+}
+
+/// Writes the text `text_of` gives for each row that has one, in order.
+fn write_each(
+    out: &mut dyn io::Write,
+    rows: &mut dyn Rows,
+    text_of: impl Fn(&Row) -> Option<String>,
+) -> io::Result<()> {
+    let mut written = Ok(());
+    rows.each(&mut |row| {
+        if written.is_ok()
+            && let Some(text) = text_of(row)
+        {
+            written = out.write_all(text.as_bytes());
         }
-        out.push('\n');
-    }
+    })?;
+    written
 }
 
 /// The whole report as text. `--no-headers` prints the one-line rows only, as `check`
 /// does: no titles, no blocks, no footer (errors go to stderr then).
+#[cfg(test)]
 pub(crate) fn render(report: &Report, options: TableOptions) -> String {
     let mut out = String::new();
-    let rows: Vec<Row> = if options.no_headers || options.one_line {
-        report.objects.iter().map(row).collect()
+    let mut rows: Vec<Row> = if options.no_headers || options.one_line {
+        report
+            .objects
+            .iter()
+            .map(|o| row(o, options.palette))
+            .collect()
     } else {
         for object in &report.objects {
             render_object(&mut out, object, options);
@@ -263,21 +318,29 @@ pub(crate) fn render(report: &Report, options: TableOptions) -> String {
         }
         Vec::new()
     };
-    out.push_str(&render_rest(report, &rows, options));
+    let mut rest = Vec::new();
+    render_rest(&mut rest, report, &mut rows, options).expect("a Vec takes any text");
+    out.push_str(&String::from_utf8(rest).expect("the table is text"));
     out
 }
 
 /// What follows the objects' blocks: the aligned rows (one-line table), then the footer.
 /// `rows` are those of the one-line table; blocks were written before.
-pub(crate) fn render_rest(report: &Report, rows: &[Row], options: TableOptions) -> String {
-    let mut out = String::new();
+pub(crate) fn render_rest(
+    out: &mut dyn io::Write,
+    report: &Report,
+    rows: &mut dyn Rows,
+    options: TableOptions,
+) -> io::Result<()> {
     if options.no_headers || options.one_line {
-        render_lines(&mut out, rows, report, options);
+        render_lines(out, rows, options)?;
     }
     if !options.no_headers {
-        render_footer(&mut out, report, options.palette);
+        let mut footer = String::new();
+        render_footer(&mut footer, report, options.palette);
+        out.write_all(footer.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// What is said once per report: the universal caveats, what was not known, what was

@@ -482,3 +482,22 @@ fn a_forbidden_list_leaves_the_run_incomplete_not_invalid() {
     let (_, allowed) = rig.json(&["-A", "--allow-skip"]);
     assert_eq!(allowed, 0, "--allow-skip: the verdicts alone decide");
 }
+
+#[test]
+fn a_list_cut_off_midway_keeps_what_it_read_and_names_the_rest_unread() {
+    let rig = rig();
+    rig.api
+        .insert_all((0..600).map(|i| pod("batch", &format!("p{i:03}"))));
+    rig.api.expire_continue_tokens();
+    let (report, code) = rig.json(&["-A"]);
+    assert_eq!(code, 4, "{:#}", report["unread"]);
+    assert_eq!(
+        report["unread"][0]["part"], "pods",
+        "{:#}",
+        report["unread"]
+    );
+    // Each page is explained and written as it arrives: the first one (500 pods) was.
+    assert_eq!(report["summary"]["objects"], 500);
+    assert_eq!(report["objects"].as_array().unwrap().len(), 500);
+    assert_eq!(report["objects"][499]["name"], "p499");
+}

@@ -2,6 +2,8 @@
 //! `-A`/`-l`), and the context a manifest lacks (namespace labels, RuntimeClasses, the GKE
 //! cluster), then run the same engine as `-f`.
 
+use std::io::{self, Write};
+
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
@@ -12,6 +14,7 @@ use crate::dry_run;
 use crate::explain::{Context, ObjectReport, Report, Workload, WorkloadKind, WorkloadRef, explain};
 use crate::k8s::{self, ListScope};
 use crate::manifest::InputError;
+use crate::render::explain_stream::{ReportStream, StreamFormat};
 use crate::snapshot::{PodScope, Unread};
 
 /// What a live explain-pod reads, from the flags.
@@ -26,13 +29,24 @@ pub(super) struct LiveInput<'a> {
     pub server_dry_run: bool,
 }
 
-/// Reads what the flags name and explains it. Errors are for a cluster out of reach; a
-/// missing target is an error inside the report (exit 2), like an unreadable manifest.
-pub(super) fn explain_live(input: &LiveInput) -> Result<Report, CliError> {
-    block_on(live(input))
+/// Reads what the flags name, explains it and writes each object to `out` as soon as it is
+/// explained (`stream`), then the rest of the report; returns the report without its
+/// objects (the summary counts them) for the exit code. Errors are for a cluster out of
+/// reach; a missing target is an error inside the report (exit 2), like an unreadable
+/// manifest.
+pub(super) fn explain_live(
+    input: &LiveInput,
+    format: StreamFormat,
+    out: impl Write,
+) -> Result<Report, CliError> {
+    block_on(live(input, format, out))
 }
 
-async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
+async fn live(
+    input: &LiveInput<'_>,
+    format: StreamFormat,
+    out: impl Write,
+) -> Result<Report, CliError> {
     let choose_scope = |connection: &k8s::Connection| match (input.namespace, input.all_namespaces)
     {
         (_, true) => PodScope::AllNamespaces,
@@ -52,35 +66,88 @@ async fn live(input: &LiveInput<'_>) -> Result<Report, CliError> {
         namespace: &namespace,
         server_dry_run: input.server_dry_run,
     };
-    let (explained, errors, unread) = if input.targets.is_empty() {
-        list_top_level(&connection, &snapshot.pod_scope, input.selector, &explainer).await
-    } else {
-        get_targets(&connection, &namespace, input.targets, &explainer).await
+    let mut output = Output {
+        report: Report::new(&context),
+        stream: ReportStream::new(out, format),
+        written: Ok(()),
+        held: input.server_dry_run.then(Vec::new),
     };
-    let mut report = Report::new(&context);
-    report.errors = errors;
-    for part in snapshot.unread().into_iter().chain(unread) {
-        report.add_unread(part);
+    for part in snapshot.unread() {
+        output.report.add_unread(part);
     }
-    for Explained { mut object, pod } in explained {
+    let errors = if input.targets.is_empty() {
+        let scope = &snapshot.pod_scope;
+        list_top_level(&connection, scope, input.selector, &explainer, &mut output).await
+    } else {
+        get_targets(
+            &connection,
+            &namespace,
+            input.targets,
+            &explainer,
+            &mut output,
+        )
+        .await
+    };
+    // `--server-dry-run`: the pods are tried once everything is listed, in list order.
+    for Explained { mut object, pod } in output.held.take().unwrap_or_default() {
         if let Some(pod) = pod {
             let admission = k8s::dry_run_pod(&connection, &pod).await;
             // Asked and not answered: incomplete, like a list that could not be read.
             let label = WorkloadRef::new(object.kind, object.name.as_str());
             let place = object.namespace.as_deref().unwrap_or(&namespace);
             if let Some(unread) = admission.unread(&format!("{label} in {place}")) {
-                report.add_unread(unread);
+                output.report.add_unread(unread);
             }
             dry_run::judge(&mut object, admission);
         }
-        report.objects.push(object);
+        output.write(object);
     }
-    report.summarise();
+    let Output {
+        mut report,
+        stream,
+        written,
+        ..
+    } = output;
+    report.end_stream(errors);
+    // A closed pipe (`| head`) is not an error worth reporting.
+    if written.is_ok() {
+        let _ = stream.finish(&report);
+    }
     Ok(report)
 }
 
-/// Explains each workload as it is read, so a listed page is dropped once explained: what
-/// is kept of a cluster is its report rows (and with `--server-dry-run` the pods to try).
+/// Where explained workloads go: written out at once, or with `--server-dry-run` held
+/// (with the pods to try) until everything is listed. The report keeps what is said once
+/// and the counts, not the objects.
+struct Output<W: Write> {
+    report: Report,
+    stream: ReportStream<W>,
+    written: io::Result<()>,
+    held: Option<Vec<Explained>>,
+}
+
+impl<W: Write> Output<W> {
+    fn explained(&mut self, explained: Explained) {
+        match &mut self.held {
+            Some(held) => held.push(explained),
+            None => self.write(explained.object),
+        }
+    }
+
+    fn write(&mut self, object: ObjectReport) {
+        self.report.count_streamed(object.verdict);
+        if self.written.is_ok() {
+            self.written = self.stream.object(&object, &self.report);
+        }
+    }
+
+    /// A list that could not be read (forbidden) leaves the run incomplete, not invalid.
+    fn unread(&mut self, unread: Unread) {
+        self.report.add_unread(unread);
+    }
+}
+
+/// Explains each workload as it is read, so a listed page is dropped once explained.
 struct Explainer<'a> {
     context: &'a Context<'a>,
     namespace: &'a str,
@@ -105,17 +172,15 @@ impl Explainer<'_> {
     }
 }
 
-/// The workloads read and explained, the targets that failed, and the lists that could
-/// not be read.
-type Found = (Vec<Explained>, Vec<InputError>, Vec<Unread>);
-
+/// Reads and explains each target in turn; returns the targets that could not be read.
 async fn get_targets(
     connection: &k8s::Connection,
     namespace: &str,
     targets: &[WorkloadRef],
     explainer: &Explainer<'_>,
-) -> Found {
-    let mut found = (Vec::new(), Vec::new(), Vec::new());
+    output: &mut Output<impl Write>,
+) -> Vec<InputError> {
+    let mut errors = Vec::new();
     for target in targets {
         let result = k8s::get_workload(connection, target.kind, namespace, &target.name)
             .await
@@ -126,11 +191,11 @@ async fn get_targets(
             })
             .and_then(|object| workload_of(&object));
         match result {
-            Ok(workload) => found.0.push(explainer.explain(&workload, None)),
-            Err(message) => found.1.push(InputError::new(&target.to_string(), message)),
+            Ok(workload) => output.explained(explainer.explain(&workload, None)),
+            Err(message) => errors.push(InputError::new(&target.to_string(), message)),
         }
     }
-    found
+    errors
 }
 
 fn workload_of(object: &Value) -> Result<Workload, String> {
@@ -146,14 +211,16 @@ fn workload_of(object: &Value) -> Result<Workload, String> {
 
 /// Every workload in scope that no listed controller owns: a Deployment explains its
 /// ReplicaSets and pods, so they are not explained again. A pod whose controller is not
-/// read (a CRD, a ReplicaSet that is gone) is explained itself, naming that owner.
+/// read (a CRD, a ReplicaSet that is gone) is explained itself, naming that owner. Each is
+/// explained as its page arrives and handed to `output`; returns the objects that could
+/// not be explained.
 async fn list_top_level(
     connection: &k8s::Connection,
     scope: &PodScope,
     selector: Option<&str>,
     explainer: &Explainer<'_>,
-) -> Found {
-    // Each object is explained as its page arrives; only the row is kept.
+    output: &mut Output<impl Write>,
+) -> Vec<InputError> {
     let explain_one = |kind: WorkloadKind, object: Value| match workload_of(&object) {
         Ok(workload) => {
             let owner = crate::explain::controller(&object).map(owner_label);
@@ -165,34 +232,27 @@ async fn list_top_level(
             Err(InputError::new(&label, message))
         }
     };
-    let lists = k8s::list_top_level(
+    let mut errors = Vec::new();
+    let outcomes = k8s::list_top_level(
         connection,
         ListScope::of(scope),
         selector,
         k8s::Owned::UnreadOwners,
         explain_one,
+        |_, explained| match explained {
+            Ok(explained) => output.explained(explained),
+            Err(error) => errors.push(error),
+        },
     )
     .await;
-    let mut found = (Vec::new(), Vec::new(), Vec::new());
-    for (kind, listed) in lists {
-        match listed {
-            Ok(results) => {
-                for result in results {
-                    match result {
-                        Ok(explained) => found.0.push(explained),
-                        Err(error) => found.1.push(error),
-                    }
-                }
-            }
-            Err(error) => {
-                // `deployments`: every workload kind's plural is its name and an `s`.
-                let plural = format!("{}s", kind.name().to_ascii_lowercase());
-                // A list that could not be read (forbidden) leaves the run incomplete, not invalid.
-                found.2.push(Unread::new(plural, &error.gap()));
-            }
+    for (kind, outcome) in outcomes {
+        if let Err(error) = outcome {
+            // `deployments`: every workload kind's plural is its name and an `s`.
+            let plural = format!("{}s", kind.name().to_ascii_lowercase());
+            output.unread(Unread::new(plural, &error.gap()));
         }
     }
-    found
+    errors
 }
 
 /// `Rollout/web`, as an ownerReference names its controller.

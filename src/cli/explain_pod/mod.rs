@@ -5,7 +5,7 @@
 mod files;
 mod live;
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 
 use clap::{Args, ValueEnum};
 
@@ -15,8 +15,7 @@ use crate::exit;
 use crate::explain::{Report, Verdict, WorkloadRef};
 use crate::render::Palette;
 use crate::render::explain_stream::StreamFormat;
-use crate::render::explain_table::{self, TableOptions};
-use crate::render::{data, sarif};
+use crate::render::explain_table::TableOptions;
 use crate::selector::LabelSelector;
 use files::FilesInput;
 use live::{LiveInput, explain_live};
@@ -130,10 +129,11 @@ pub(crate) fn exit_code(report: &Report, fail_on: FailOn, allow_skip: bool) -> u
 
 pub(crate) fn run(args: &ExplainPodArgs) -> u8 {
     let report = if args.manifests.filenames.is_empty() {
-        live_report(args).inspect(|report| print(report, args))
+        live_report(args)
     } else {
-        manifest_report(args).inspect(|report| print_problems(report, args))
+        manifest_report(args)
     };
+    let report = report.inspect(|report| print_problems(report, args));
     match report {
         Ok(report) => exit_code(&report, args.fail_on, args.allow_skip),
         Err(error) => {
@@ -155,12 +155,6 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             "--server-dry-run asks the cluster about live workloads (POD, TYPE/NAME, -A, -l), not -f manifests",
         ));
     }
-    let format = match args.output {
-        OutputFormat::Table => StreamFormat::Table(table_options(args)),
-        OutputFormat::Json => StreamFormat::Json,
-        OutputFormat::Yaml => StreamFormat::Yaml,
-        OutputFormat::Sarif => StreamFormat::Sarif,
-    };
     files::explain_files(
         &FilesInput {
             manifests: &args.manifests,
@@ -168,11 +162,22 @@ fn manifest_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             selector: args.selector.as_ref(),
             namespace: args.namespace.as_deref(),
         },
-        format,
+        stream_format(args),
         BufWriter::new(std::io::stdout().lock()),
     )
 }
 
+/// How the report is written, object by object as they are explained.
+fn stream_format(args: &ExplainPodArgs) -> StreamFormat {
+    match args.output {
+        OutputFormat::Table => StreamFormat::Table(table_options(args)),
+        OutputFormat::Json => StreamFormat::Json,
+        OutputFormat::Yaml => StreamFormat::Yaml,
+        OutputFormat::Sarif => StreamFormat::Sarif,
+    }
+}
+
+/// Explains live workloads and writes the report to stdout object by object.
 fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
     if args.targets.is_empty() && !args.all_namespaces && args.selector.is_none() {
         return Err(CliError::usage(
@@ -190,14 +195,16 @@ fn live_report(args: &ExplainPodArgs) -> Result<Report, CliError> {
             "-A explains every workload; name targets with -n NAMESPACE instead",
         ));
     }
-    explain_live(&LiveInput {
+    let input = LiveInput {
         source: &args.source,
         targets: &targets,
         namespace: args.namespace.as_deref(),
         all_namespaces: args.all_namespaces,
         selector: args.selector.as_ref().map(LabelSelector::as_str),
         server_dry_run: args.server_dry_run,
-    })
+    };
+    let out = BufWriter::new(std::io::stdout().lock());
+    explain_live(&input, stream_format(args), out)
 }
 
 fn table_options(args: &ExplainPodArgs) -> TableOptions {
@@ -222,19 +229,4 @@ fn print_problems(report: &Report, args: &ExplainPodArgs) {
             );
         }
     }
-}
-
-fn print(report: &Report, args: &ExplainPodArgs) {
-    print_problems(report, args);
-    let mut stdout = BufWriter::new(std::io::stdout().lock());
-    let written = match args.output {
-        OutputFormat::Table => {
-            stdout.write_all(explain_table::render(report, table_options(args)).as_bytes())
-        }
-        OutputFormat::Json => data::write_json(report, &mut stdout),
-        OutputFormat::Yaml => stdout.write_all(data::yaml(report).as_bytes()),
-        OutputFormat::Sarif => data::write_json(&sarif::render(report), &mut stdout),
-    };
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = written.and_then(|()| stdout.flush());
 }

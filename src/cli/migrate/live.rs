@@ -150,16 +150,18 @@ async fn select(
     }
     let selector = input.selector;
     let scope = ListScope::Namespace(namespace);
-    for (_, listed) in k8s::list_top_level(
+    let outcomes = k8s::list_top_level(
         connection,
         scope,
         selector,
         k8s::Owned::Skip,
         |_, object| object,
+        |_, object| objects.push(object),
     )
-    .await
-    {
-        objects.extend(listed.map_err(cannot_read_workloads)?);
+    .await;
+    // Any list not read fails the run: migrate plans nothing from part of a namespace.
+    for (_, outcome) in outcomes {
+        outcome.map_err(cannot_read_workloads)?;
     }
     Ok(objects)
 }
