@@ -1,4 +1,6 @@
-//! `kubectl sandbox check`: gather a snapshot (live or saved), audit it, print the report.
+//! `kubectl sandbox check`: gather a snapshot (live or saved), audit it, print the report;
+//! over many clusters, the fleet audit of what was captured, printed as the fleet table
+//! (then each cluster's findings) or as one JSON/YAML document.
 
 use clap::{Args, ValueEnum};
 
@@ -6,8 +8,9 @@ use super::CliError;
 use super::fleet::FleetArgs;
 use super::source_args::{PodArgs, SourceArgs};
 use crate::check::{Gate, Report, Status, Untrusted};
+use crate::fleet::{FleetReport, FleetSnapshot};
 use crate::render::check_table::{self, TableOptions};
-use crate::render::{Palette, data};
+use crate::render::{Palette, data, fleet_table};
 use crate::selector::LabelSelector;
 
 /// `--no-gke` as this command reads it (the flag is shared: `SourceArgs`).
@@ -96,7 +99,7 @@ impl FailOn {
 pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     if args.fleet.requested() {
         let fleet = super::fleet::capture(&args.fleet, &args.source, &args.pods)?;
-        return Ok(super::fleet_check::print(&fleet, args));
+        return Ok(print_fleet(&fleet, args));
     }
     let snapshot = match &args.from {
         Some(path) => {
@@ -105,7 +108,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
                 let fleet = fleet.map_err(|why| {
                     CliError::usage(format!("{}: not a fleet snapshot: {why}", path.display()))
                 })?;
-                return Ok(super::fleet_check::print(&fleet, args));
+                return Ok(print_fleet(&fleet, args));
             }
             super::gather::saved_snapshot(path, &text, &args.source)?
         }
@@ -133,4 +136,27 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     };
     print!("{text}");
     Ok(report.exit_code)
+}
+
+/// Audits the captured fleet, prints it, and returns the fleet's exit code.
+fn print_fleet(fleet: &FleetSnapshot, args: &CheckArgs) -> u8 {
+    let untrusted = Untrusted {
+        names: args.untrusted.clone(),
+        selector: args.untrusted_selector.clone(),
+    };
+    let report = FleetReport::build(fleet, &untrusted, args.fail_on.status(), args.allow_skip);
+    let text = match args.output {
+        Format::Table => fleet_table::render(
+            &report,
+            &TableOptions {
+                palette: Palette::for_stdout(),
+                no_headers: args.no_headers,
+            },
+            args.summary,
+        ),
+        Format::Json => data::json(&report),
+        Format::Yaml => data::yaml(&report),
+    };
+    print!("{text}");
+    report.summary.exit_code
 }

@@ -6,7 +6,6 @@ mod completion;
 mod error;
 pub(crate) mod explain_pod;
 mod fleet;
-mod fleet_check;
 mod gather;
 pub mod generated;
 pub(crate) mod kube_args;
