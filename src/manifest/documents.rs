@@ -27,7 +27,7 @@ pub(super) fn read_in_parallel(chunks: &[Chunk]) -> Result<Vec<Vec<Located>>, Pa
 
 /// One piece's documents. A JSON document is read by serde_json (a few times faster than
 /// a YAML parser); anything serde_json does not take is YAML, built from the parser's
-/// events when `yaml_events` is sure of the piece (about five times faster), and read by
+/// events when `yaml_events` is sure of the piece (about three times faster), and read by
 /// serde-saphyr otherwise.
 fn read_chunk(chunk: &Chunk) -> Result<Vec<Located>, ParseError> {
     if let Some(document) = json::read_document(chunk) {
