@@ -77,8 +77,10 @@ pub(super) fn read_documents(chunk: &Chunk) -> Option<Vec<Located>> {
     }
 }
 
-/// The parser as serde-saphyr configures it by default (`Budget::parser_options`), and
-/// stricter in one way: a directive is an error here, so such a piece is declined.
+/// The parser as serde-saphyr 2.2 configures it by default (`Budget::parser_options`:
+/// granit's defaults but 32 buffered comments), and stricter in one way: a directive is
+/// an error here, so such a piece is declined. On an upgrade of serde-saphyr, check these
+/// and the scalar rules below against its `deserialize_any`; the tests compare results.
 fn parser_options() -> Options {
     let mut options = Options::default();
     options.simple_key_max_lookahead = 1024;
