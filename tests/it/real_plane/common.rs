@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use testkit::envtest::{self, ControlPlane};
-use testkit::fake_apiserver::objects::{gvisor_runtime_class, node, sandbox_node};
+use testkit::envtest::{self, ControlPlane, wait_until_state};
+use testkit::fake_apiserver::objects::{gvisor_runtime_class, node, pod, sandbox_node};
 
 pub const PROJECT: &str = "acme-prod";
 pub const LOCATION: &str = "europe-west1";
@@ -119,4 +119,37 @@ impl Drop for PolicyCleanup<'_> {
                 .kubectl(&["delete", kind, name, "--ignore-not-found", "--wait=false"]);
         }
     }
+}
+
+/// The API server's admission sees a new or changed binding within about a second, but
+/// not at once: a test waits for it before relying on the policy.
+const POLICY_SYNC: Duration = Duration::from_secs(30);
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A server dry run of an unsandboxed pod in `ns`: (admitted, kubectl's stderr).
+pub fn try_unsandboxed_pod(plane: &ControlPlane, ns: &str) -> (bool, String) {
+    let out = plane.kubectl_with_object(&["create", "--dry-run=server"], &pod(ns, "probe"));
+    (out.status.success(), stderr_of(&out))
+}
+
+/// Waits until the API server's admission does what `expected` says to an unsandboxed pod
+/// in `ns`; returns kubectl's stderr.
+pub fn wait_for_admission(
+    plane: &ControlPlane,
+    ns: &str,
+    expected: fn(bool, &str) -> bool,
+) -> String {
+    let mut seen = String::new();
+    wait_until_state("admission to follow the binding", POLICY_SYNC, || {
+        let (admitted, text) = try_unsandboxed_pod(plane, ns);
+        seen = text.clone();
+        (
+            expected(admitted, &text),
+            format!("admitted: {admitted}, {text}"),
+        )
+    });
+    seen
 }

@@ -3,17 +3,16 @@
 //! admission.
 
 use std::process::Output;
-use std::time::Duration;
 
 use serde_json::{Value, json};
-use testkit::envtest::{ControlPlane, wait_until_state};
+use testkit::envtest::ControlPlane;
 use testkit::fake_apiserver::objects::pod;
 
-use super::common::{PolicyCleanup, expect_exit, gke_plane, sandbox};
+use super::common::{
+    PolicyCleanup, expect_exit, gke_plane, sandbox, try_unsandboxed_pod, wait_for_admission,
+};
 
 const BINDING: &str = "validatingadmissionpolicybinding";
-/// The API server's admission sees a new or changed binding within about a second.
-const POLICY_SYNC: Duration = Duration::from_secs(30);
 
 fn binding_actions(plane: &ControlPlane) -> Value {
     let binding = plane
@@ -115,27 +114,6 @@ fn apply_over_objects_created_by_kubectl_apply_names_the_conflict_then_forces_it
         0,
     );
     assert_eq!(binding_actions(plane), json!(["Audit"]));
-}
-
-/// A server dry run of an unsandboxed pod in `ns`: (admitted, kubectl's stderr).
-fn try_unsandboxed_pod(plane: &ControlPlane, ns: &str) -> (bool, String) {
-    let out = plane.kubectl_with_object(&["create", "--dry-run=server"], &pod(ns, "probe"));
-    (out.status.success(), stderr(&out))
-}
-
-/// Waits until the API server's admission does what `expected` says to an unsandboxed pod
-/// in `ns`; returns kubectl's stderr.
-fn wait_for_admission(plane: &ControlPlane, ns: &str, expected: fn(bool, &str) -> bool) -> String {
-    let mut seen = String::new();
-    wait_until_state("admission to follow the binding", POLICY_SYNC, || {
-        let (admitted, text) = try_unsandboxed_pod(plane, ns);
-        seen = text.clone();
-        (
-            expected(admitted, &text),
-            format!("admitted: {admitted}, {text}"),
-        )
-    });
-    seen
 }
 
 #[test]

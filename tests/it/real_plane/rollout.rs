@@ -4,7 +4,9 @@
 use serde_json::Value;
 use testkit::envtest::{wait_until, wait_until_state};
 
-use super::common::{PolicyCleanup, ROLLOUT_TIMEOUT, deployment, expect_exit, gke_plane, sandbox};
+use super::common::{
+    PolicyCleanup, ROLLOUT_TIMEOUT, deployment, expect_exit, gke_plane, sandbox, wait_for_admission,
+};
 
 fn replica_sets(plane: &testkit::envtest::ControlPlane, ns: &str) -> Vec<Value> {
     let out = plane.kubectl_ok(&["get", "replicasets", "-n", ns, "-o", "json"]);
@@ -52,6 +54,9 @@ fn a_rollout_under_the_deny_policy_scales_the_old_replica_set_to_zero() {
         ),
         0,
     );
+    // The rollout proves something only once admission enforces the policy, which the API
+    // server picks up a moment after it is written.
+    wait_for_admission(plane, &ns, |admitted, _| !admitted);
     // The backup goes with the test: removed when `backups` is dropped.
     let backups = tempfile::tempdir().unwrap();
     let backup_dir = backups.path().join("backup").display().to_string();
