@@ -17,23 +17,32 @@ fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every `.rs` file under `src/` outside `except`, with its code lines (comments and
-/// this file left out: they may name what they forbid).
-fn code_outside(except: &str) -> Vec<(String, usize, String)> {
+/// Every `.rs` file under `src/`: its path from there (`cli/check.rs`) and its text.
+fn sources() -> Vec<(String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
+    files
+        .iter()
+        .map(|file| {
+            let relative = file.strip_prefix(&src).unwrap().to_string_lossy();
+            (
+                relative.replace('\\', "/"),
+                fs::read_to_string(file).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every `.rs` file under `src/` outside `except`, with its code lines (comments and
+/// this file left out: they may name what they forbid).
+fn code_outside(except: &str) -> Vec<(String, usize, String)> {
     let mut lines = Vec::new();
-    for file in files {
-        let relative = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (relative, text) in sources() {
         if relative.starts_with(except) || relative == "layers.rs" {
             continue;
         }
-        for (i, line) in fs::read_to_string(&file).unwrap().lines().enumerate() {
+        for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
             if !code.trim().is_empty() {
                 lines.push((relative.clone(), i + 1, code.to_string()));
@@ -187,17 +196,11 @@ fn file_of(path: &[String], modules: &BTreeSet<Module>) -> Module {
 /// whole; re-exports (`pub use`) are a module's front, not what its code depends on; test
 /// modules are left out (a test may reach anywhere).
 fn dependencies() -> Graph {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let sources: Vec<(Module, String)> = files
-        .iter()
-        .filter(|file| !file.starts_with(src.join("bin")) && !file.ends_with("main.rs"))
-        .map(|file| {
-            let relative = file.strip_prefix(&src).unwrap().to_string_lossy();
-            let module = module_of(&relative.replace('\\', "/"));
-            (module, fs::read_to_string(file).unwrap())
-        })
+    // The binaries are not the library's files.
+    let sources: Vec<(Module, String)> = sources()
+        .into_iter()
+        .filter(|(relative, _)| !relative.starts_with("bin/") && relative != "main.rs")
+        .map(|(relative, text)| (module_of(&relative), text))
         .collect();
     let modules: BTreeSet<Module> = sources.iter().map(|(module, _)| module.clone()).collect();
     let mut graph = Graph::new();

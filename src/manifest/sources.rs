@@ -159,7 +159,12 @@ fn for_each_input(
     }
 }
 
-fn collect_dir(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<(), String> {
+/// The manifest files (`EXTENSIONS`) in `dir`, and in its subdirectories when `recursive`.
+pub(super) fn collect_dir(
+    dir: &Path,
+    recursive: bool,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("cannot read directory: {e}"))?;
     for entry in entries {
         let path = entry

@@ -1,6 +1,6 @@
-//! `explain-pod -f` output written object by object, as the objects are explained, in the
-//! same bytes as the whole report rendered at once: a manifest set of any size is never
-//! held whole. What is said once (caveats, errors, the summary) comes last anyway.
+//! `explain-pod` output written object by object, as the objects are explained (from `-f`
+//! manifests or a live cluster's pages), in the same bytes as the whole report rendered at
+//! once: a manifest set or a cluster of any size is never held whole. What is said once (caveats, errors, the summary) comes last anyway.
 //!
 //! JSON and YAML write their opening at the first object and the rest of the report
 //! (errors, counts, summary) at the end. SARIF names success and the input errors before
@@ -31,7 +31,8 @@ pub(crate) struct ReportStream<W: Write> {
     format: StreamFormat,
     written: usize,
     rows: RowSpool,
-    spool: Option<File>,
+    /// SARIF's results, each after a comma.
+    results: Spool,
 }
 
 /// The JSON report's indentation of an item of `objects`.
@@ -48,7 +49,7 @@ impl<W: Write> ReportStream<W> {
             format,
             written: 0,
             rows: RowSpool::default(),
-            spool: None,
+            results: Spool::default(),
         }
     }
 
@@ -88,10 +89,6 @@ impl<W: Write> ReportStream<W> {
                 if results.is_empty() {
                     return Ok(());
                 }
-                let spool = match &mut self.spool {
-                    Some(spool) => spool,
-                    None => self.spool.insert(tempfile::tempfile()?),
-                };
                 let mut text = String::new();
                 for result in results {
                     text.push(',');
@@ -102,7 +99,7 @@ impl<W: Write> ReportStream<W> {
                             .replace('\n', SARIF_RESULT_INDENT),
                     );
                 }
-                spool.write_all(text.as_bytes())
+                self.results.writer()?.write_all(text.as_bytes())
             }
         }
     }
@@ -133,7 +130,7 @@ impl<W: Write> ReportStream<W> {
                 }
             }
             StreamFormat::Sarif => {
-                let Some(mut spool) = self.spool.take() else {
+                let Some(mut spooled) = self.results.read()? else {
                     data::write_json(&sarif::render(report), &mut self.out)?;
                     return self.out.flush();
                 };
@@ -151,8 +148,6 @@ impl<W: Write> ReportStream<W> {
                     None => (head, false),
                 };
                 self.out.write_all(head.as_bytes())?;
-                spool.rewind()?;
-                let mut spooled = io::BufReader::new(spool);
                 if !first_separator {
                     // No input errors: the first spooled result opens the list.
                     let mut comma = [0u8; 1];
@@ -166,19 +161,42 @@ impl<W: Write> ReportStream<W> {
     }
 }
 
-/// The one-line table's rows, one JSON line each in an unnamed temporary file (made at
-/// the first row), read back as many times as the table needs.
+/// Text kept in an unnamed temporary file (made at the first write) until the stream
+/// ends, then read back from its start, as often as needed.
 #[derive(Default)]
-struct RowSpool {
+struct Spool {
     file: Option<io::BufWriter<File>>,
 }
 
+impl Spool {
+    fn writer(&mut self) -> io::Result<&mut io::BufWriter<File>> {
+        let file = match self.file.take() {
+            Some(file) => file,
+            None => io::BufWriter::new(tempfile::tempfile()?),
+        };
+        Ok(self.file.insert(file))
+    }
+
+    /// What was written, from its start; `None` when nothing was.
+    fn read(&mut self) -> io::Result<Option<io::BufReader<&File>>> {
+        let Some(file) = &mut self.file else {
+            return Ok(None);
+        };
+        file.flush()?;
+        let mut file = file.get_ref();
+        file.rewind()?;
+        Ok(Some(io::BufReader::new(file)))
+    }
+}
+
+/// The one-line table's rows, one JSON line each, read back as many times as the table
+/// needs.
+#[derive(Default)]
+struct RowSpool(Spool);
+
 impl RowSpool {
     fn push(&mut self, row: &Row) -> io::Result<()> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self.file.insert(io::BufWriter::new(tempfile::tempfile()?)),
-        };
+        let file = self.0.writer()?;
         serde_json::to_writer(&mut *file, row)?;
         file.write_all(b"\n")
     }
@@ -186,13 +204,10 @@ impl RowSpool {
 
 impl Rows for RowSpool {
     fn each(&mut self, visit: &mut dyn FnMut(&Row)) -> io::Result<()> {
-        let Some(file) = &mut self.file else {
+        let Some(rows) = self.0.read()? else {
             return Ok(());
         };
-        file.flush()?;
-        let mut file = file.get_ref();
-        file.rewind()?;
-        for line in io::BufReader::new(file).lines() {
+        for line in rows.lines() {
             visit(&serde_json::from_str(&line?)?);
         }
         Ok(())

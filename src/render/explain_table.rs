@@ -227,12 +227,13 @@ fn render_lines(
     rows: &mut dyn Rows,
     options: TableOptions,
 ) -> io::Result<()> {
-    let mut dry_run = false;
+    let (mut any, mut dry_run, mut owners, mut unsettled) = (false, false, false, false);
     let mut widths = [0; 6];
-    let mut any = false;
     rows.each(&mut |row| {
         any = true;
         dry_run |= row.dry_run;
+        owners |= row.owner.is_some();
+        unsettled |= row.unsettled.is_some();
         for (width, cell) in widths.iter_mut().zip(&row.cells) {
             *width = (*width).max(cell.len());
         }
@@ -271,16 +272,20 @@ fn render_lines(
         out.write_all(b"\n")?;
     }
     // Objects explained in place of an owner not read say so under the table, as limits do.
-    if !options.no_headers {
+    // Each kind of note is one more pass over the rows: made only when a row has one.
+    if owners && !options.no_headers {
         write_each(out, rows, |row| {
             row.owner.as_ref().map(|owner| format!("{owner}\n"))
         })?;
     }
-    write_each(out, rows, |row| {
-        row.unsettled
-            .as_ref()
-            .map(|unsettled| format!("{unsettled}\n"))
-    })
+    if unsettled {
+        write_each(out, rows, |row| {
+            row.unsettled
+                .as_ref()
+                .map(|unsettled| format!("{unsettled}\n"))
+        })?;
+    }
+    Ok(())
 }
 
 /// Writes the text `text_of` gives for each row that has one, in order.

@@ -140,11 +140,6 @@ impl<W: Write> Output<W> {
             self.written = self.stream.object(&object, &self.report);
         }
     }
-
-    /// A list that could not be read (forbidden) leaves the run incomplete, not invalid.
-    fn unread(&mut self, unread: Unread) {
-        self.report.add_unread(unread);
-    }
 }
 
 /// Explains each workload as it is read, so a listed page is dropped once explained.
@@ -249,7 +244,8 @@ async fn list_top_level(
         if let Err(error) = outcome {
             // `deployments`: every workload kind's plural is its name and an `s`.
             let plural = format!("{}s", kind.name().to_ascii_lowercase());
-            output.unread(Unread::new(plural, &error.gap()));
+            // A list that could not be read (forbidden) leaves the run incomplete, not invalid.
+            output.report.add_unread(Unread::new(plural, &error.gap()));
         }
     }
     errors

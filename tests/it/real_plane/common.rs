@@ -125,14 +125,15 @@ impl Drop for PolicyCleanup<'_> {
 /// not at once: a test waits for it before relying on the policy.
 const POLICY_SYNC: Duration = Duration::from_secs(30);
 
-fn stderr_of(output: &Output) -> String {
+/// What a command said on stderr.
+pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A server dry run of an unsandboxed pod in `ns`: (admitted, kubectl's stderr).
 pub fn try_unsandboxed_pod(plane: &ControlPlane, ns: &str) -> (bool, String) {
     let out = plane.kubectl_with_object(&["create", "--dry-run=server"], &pod(ns, "probe"));
-    (out.status.success(), stderr_of(&out))
+    (out.status.success(), stderr(&out))
 }
 
 /// Waits until the API server's admission does what `expected` says to an unsandboxed pod

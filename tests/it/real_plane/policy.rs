@@ -2,14 +2,12 @@
 //! conflicts with objects first written by `kubectl apply`, and what each action does at
 //! admission.
 
-use std::process::Output;
-
 use serde_json::{Value, json};
 use testkit::envtest::ControlPlane;
 use testkit::fake_apiserver::objects::pod;
 
 use super::common::{
-    PolicyCleanup, expect_exit, gke_plane, sandbox, try_unsandboxed_pod, wait_for_admission,
+    PolicyCleanup, expect_exit, gke_plane, sandbox, stderr, try_unsandboxed_pod, wait_for_admission,
 };
 
 const BINDING: &str = "validatingadmissionpolicybinding";
@@ -19,10 +17,6 @@ fn binding_actions(plane: &ControlPlane) -> Value {
         .get(BINDING, None, kubectl_sandbox::POLICY_NAME)
         .unwrap();
     binding["spec"]["validationActions"].clone()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]

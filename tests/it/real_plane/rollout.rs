@@ -5,7 +5,8 @@ use serde_json::Value;
 use testkit::envtest::{wait_until, wait_until_state};
 
 use super::common::{
-    PolicyCleanup, ROLLOUT_TIMEOUT, deployment, expect_exit, gke_plane, sandbox, wait_for_admission,
+    PolicyCleanup, ROLLOUT_TIMEOUT, deployment, expect_exit, gke_plane, sandbox, stderr,
+    wait_for_admission,
 };
 
 fn replica_sets(plane: &testkit::envtest::ControlPlane, ns: &str) -> Vec<Value> {
@@ -103,9 +104,6 @@ fn a_rollout_under_the_deny_policy_scales_the_old_replica_set_to_zero() {
     pod["metadata"]["labels"] = serde_json::json!({ "by": "hand" });
     let refused = plane.kubectl_with_object(&["create"], &pod);
     assert!(!refused.status.success());
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("runtimeClassName: gvisor"),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
+    let said = stderr(&refused);
+    assert!(said.contains("runtimeClassName: gvisor"), "{said}");
 }
