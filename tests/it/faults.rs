@@ -42,6 +42,13 @@ fn audit_with_fault(fault: impl FnOnce(&FakeApiServer), extra: &[&str]) -> (Valu
     (report, code)
 }
 
+/// A finding's text field (`message`, `fix`).
+fn text<'a>(finding: &'a Value, field: &str) -> &'a str {
+    finding[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} is text: {finding}"))
+}
+
 fn only<'a>(report: &'a Value, id: &str) -> &'a Value {
     let found = findings(report, id);
     assert_eq!(found.len(), 1, "{id}: {report:#}");
@@ -55,17 +62,12 @@ fn forbidden_pods_name_the_permission_and_the_rest_still_runs() {
     let skip = only(&report, "CL004");
     assert_eq!(skip["status"], "SKIP");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
+        text(skip, "message")
             .starts_with("not allowed to list pods at cluster scope (403 Forbidden"),
         "{skip}"
     );
     assert!(
-        skip["fix"]
-            .as_str()
-            .unwrap()
-            .contains("kubectl auth can-i list pods -A"),
+        text(skip, "fix").contains("kubectl auth can-i list pods -A"),
         "{skip}"
     );
     assert_eq!(only(&report, "WL001")["status"], "SKIP");
@@ -103,10 +105,7 @@ fn a_cluster_without_the_runtime_class_api_skips_cl001() {
     let skip = only(&report, "CL001");
     assert_eq!(skip["status"], "SKIP");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .contains("does not serve RuntimeClasses"),
+        text(skip, "message").contains("does not serve RuntimeClasses"),
         "{skip}"
     );
 }
@@ -117,10 +116,7 @@ fn a_server_error_on_nodes_skips_the_node_checks() {
     let skip = only(&report, "CL002");
     assert_eq!(skip["status"], "SKIP");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .contains("failed to list nodes (500"),
+        text(skip, "message").contains("failed to list nodes (500"),
         "{skip}"
     );
     assert!(
@@ -137,16 +133,10 @@ fn a_slow_pod_list_past_the_request_timeout_is_a_skip() {
     );
     let skip = only(&report, "CL004");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .contains("within the request timeout"),
+        text(skip, "message").contains("within the request timeout"),
         "{skip}"
     );
-    assert!(
-        skip["fix"].as_str().unwrap().contains("--request-timeout"),
-        "{skip}"
-    );
+    assert!(text(skip, "fix").contains("--request-timeout"), "{skip}");
 }
 
 #[test]
@@ -158,10 +148,7 @@ fn a_body_cut_short_is_a_skip_not_a_crash() {
     let skip = only(&report, "WL001");
     assert_eq!(skip["status"], "SKIP", "a selector needs namespace labels");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("reading namespaces from the API server failed"),
+        text(skip, "message").starts_with("reading namespaces from the API server failed"),
         "{skip}"
     );
 }
@@ -177,17 +164,11 @@ fn an_expired_continue_token_says_to_run_again() {
     );
     let skip = only(&report, "CL004");
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .contains("continue token expired"),
+        text(skip, "message").contains("continue token expired"),
         "{skip}"
     );
     assert!(
-        skip["fix"]
-            .as_str()
-            .unwrap()
-            .contains("run the command again"),
+        text(skip, "fix").contains("run the command again"),
         "{skip}"
     );
 }
@@ -300,10 +281,7 @@ fn gcloud_unauthenticated_says_to_log_in() {
         return;
     };
     assert_eq!(skip["status"], "SKIP");
-    assert!(
-        skip["fix"].as_str().unwrap().contains("gcloud auth login"),
-        "{skip}"
-    );
+    assert!(text(&skip, "fix").contains("gcloud auth login"), "{skip}");
 }
 
 #[test]
@@ -312,17 +290,11 @@ fn gcloud_permission_denied_names_the_permission() {
         return;
     };
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("permission denied reading GKE cluster prod-eu"),
+        text(&skip, "message").starts_with("permission denied reading GKE cluster prod-eu"),
         "{skip}"
     );
     assert!(
-        skip["fix"]
-            .as_str()
-            .unwrap()
-            .contains("container.clusters.get"),
+        text(&skip, "fix").contains("container.clusters.get"),
         "{skip}"
     );
 }
@@ -341,15 +313,9 @@ fn gcloud_not_found_says_how_to_list_clusters() {
     healthy_cluster(&rig.api, "gvisor-pool");
     let (report, _, _) = rig.check_json(&["--cluster", "nope"]);
     let skip = only(&report, "NP001");
+    assert!(text(skip, "message").contains("was not found"), "{skip}");
     assert!(
-        skip["message"].as_str().unwrap().contains("was not found"),
-        "{skip}"
-    );
-    assert!(
-        skip["fix"]
-            .as_str()
-            .unwrap()
-            .contains("gcloud container clusters list --project acme-prod"),
+        text(skip, "fix").contains("gcloud container clusters list --project acme-prod"),
         "{skip}"
     );
 }
@@ -360,10 +326,7 @@ fn gcloud_garbage_is_a_skip() {
         return;
     };
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .contains("could not decode"),
+        text(&skip, "message").contains("could not decode"),
         "{skip}"
     );
 }
@@ -374,16 +337,10 @@ fn a_hung_gcloud_is_stopped_after_the_gcloud_timeout() {
         return;
     };
     assert!(
-        skip["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("gcloud did not finish within 3s; it was stopped"),
+        text(&skip, "message").starts_with("gcloud did not finish within 3s; it was stopped"),
         "{skip}"
     );
-    assert!(
-        skip["fix"].as_str().unwrap().contains("--gcloud-timeout"),
-        "{skip}"
-    );
+    assert!(text(&skip, "fix").contains("--gcloud-timeout"), "{skip}");
 }
 
 #[test]
